@@ -1,0 +1,284 @@
+//! One error type for the whole pipeline, with the classes the HTTP contract maps to statuses.
+
+use crate::provider::Provider;
+use crate::query::FilterKey;
+use std::time::Duration;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Rate-limit figures a provider reported (or that our own limiter computed).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RateLimit {
+    pub limit: Option<u64>,
+    pub remaining: Option<u64>,
+    /// Time until the window resets.
+    pub reset: Option<Duration>,
+}
+
+impl RateLimit {
+    pub fn is_empty(&self) -> bool {
+        self.limit.is_none() && self.remaining.is_none() && self.reset.is_none()
+    }
+}
+
+/// What the provider answered, kept for `raw_response` in error bodies. Bodies are capped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteResponse {
+    pub status: u16,
+    /// The provider's body (up to [`RemoteResponse::MAX_BODY`] bytes, lossily decoded).
+    pub body: String,
+    /// The provider's own error code when it has one (`INVALID_SESSION_ID`, `RATE_LIMIT_EXCEEDED`).
+    pub code: Option<String>,
+}
+
+impl RemoteResponse {
+    pub const MAX_BODY: usize = 64 * 1024;
+
+    pub fn new(status: u16, body: &[u8], code: Option<String>) -> Self {
+        let cut = &body[..body.len().min(Self::MAX_BODY)];
+        RemoteResponse {
+            status,
+            body: String::from_utf8_lossy(cut).into_owned(),
+            code,
+        }
+    }
+}
+
+/// Everything that can go wrong listing leads. Each variant says what happened and, for the caller's
+/// own mistakes, what to do instead.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A query parameter is malformed or out of range.
+    #[error("invalid query parameter `{parameter}`: {message}")]
+    InvalidParameter { parameter: String, message: String },
+
+    /// The account's provider cannot apply this filter. `supported_by` lists the providers that can
+    /// (filled in by whoever knows all connectors; connectors leave it empty).
+    #[error("{}", unsupported_message(*filter, *provider, supported_by))]
+    UnsupportedFilter {
+        filter: FilterKey,
+        provider: Provider,
+        supported_by: Vec<Provider>,
+    },
+
+    /// `next_cursor` was altered, truncated, or issued for another account, provider or filter set.
+    #[error("invalid next_cursor: {0}")]
+    InvalidCursor(String),
+
+    /// The provider rejected our credentials (after a refresh attempt, where possible).
+    #[error("{provider} rejected the account's credentials: {message}")]
+    Unauthorized {
+        provider: Provider,
+        message: String,
+        remote: Option<RemoteResponse>,
+    },
+
+    /// The credentials are valid but lack permission (e.g. Zoho NO_PERMISSION, a missing scope).
+    #[error("{provider} refused access: {message}")]
+    Forbidden {
+        provider: Provider,
+        message: String,
+        remote: Option<RemoteResponse>,
+    },
+
+    /// The provider (or our limiter for it) says slow down.
+    #[error("{provider} rate limit reached: {message}")]
+    RateLimited {
+        provider: Provider,
+        message: String,
+        retry_after: Option<Duration>,
+        limits: RateLimit,
+        remote: Option<RemoteResponse>,
+    },
+
+    #[error("{provider} answered not found: {message}")]
+    NotFound {
+        provider: Provider,
+        message: String,
+        remote: Option<RemoteResponse>,
+    },
+
+    /// Any other error status from the provider (4xx passed through, 5xx as a bad gateway).
+    #[error("{provider} answered HTTP {}: {message}", remote.status)]
+    Remote {
+        provider: Provider,
+        message: String,
+        remote: RemoteResponse,
+    },
+
+    /// The provider answered 2xx with something we cannot read (not JSON, truncated, wrong shape,
+    /// a record that does not fit the mapping).
+    #[error("{provider} sent a response we could not read: {message}")]
+    InvalidResponse {
+        provider: Provider,
+        message: String,
+        remote: Option<RemoteResponse>,
+    },
+
+    #[error("{provider} did not answer within {after:?}")]
+    Timeout { provider: Provider, after: Duration },
+
+    /// Connection-level failure (DNS, refused, reset, TLS).
+    #[error("could not reach {provider}: {message}")]
+    Transport { provider: Provider, message: String },
+}
+
+fn unsupported_message(filter: FilterKey, provider: Provider, supported_by: &[Provider]) -> String {
+    let who = if supported_by.is_empty() {
+        "no connected provider supports it".to_owned()
+    } else {
+        let names: Vec<_> = supported_by.iter().map(|p| p.display_name()).collect();
+        format!("it is supported by {}", names.join(", "))
+    };
+    format!(
+        "the filter `{}` is not supported for {provider} accounts ({who}); remove it from the request",
+        filter.query_syntax()
+    )
+}
+
+impl Error {
+    pub fn invalid(parameter: impl Into<String>, message: impl Into<String>) -> Error {
+        Error::InvalidParameter {
+            parameter: parameter.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The HTTP status our endpoint answers with.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            Error::InvalidParameter { .. }
+            | Error::UnsupportedFilter { .. }
+            | Error::InvalidCursor(_) => 400,
+            Error::Unauthorized { .. } => 401,
+            Error::Forbidden { .. } => 403,
+            Error::NotFound { .. } => 404,
+            Error::RateLimited { .. } => 429,
+            Error::Remote { remote, .. } if (400..500).contains(&remote.status) => remote.status,
+            Error::Remote { .. } | Error::InvalidResponse { .. } | Error::Transport { .. } => 502,
+            Error::Timeout { .. } => 504,
+        }
+    }
+
+    /// True for errors caused by the provider's answer (or its absence), not by the caller.
+    pub fn is_remote(&self) -> bool {
+        !matches!(
+            self,
+            Error::InvalidParameter { .. }
+                | Error::UnsupportedFilter { .. }
+                | Error::InvalidCursor(_)
+        )
+    }
+
+    pub fn is_rate_limited(&self) -> bool {
+        matches!(self, Error::RateLimited { .. })
+    }
+
+    pub fn is_unauthorized(&self) -> bool {
+        matches!(self, Error::Unauthorized { .. })
+    }
+
+    /// Whether repeating the same read may succeed: timeouts, connection errors, 429, 502/503/504.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Timeout { .. } | Error::Transport { .. } | Error::RateLimited { .. } => true,
+            Error::Remote { remote, .. } => matches!(remote.status, 500 | 502 | 503 | 504),
+            _ => false,
+        }
+    }
+
+    /// How long the provider asked us to wait, if it said.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::RateLimited { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+
+    /// The provider's answer behind this error, if any.
+    pub fn remote(&self) -> Option<&RemoteResponse> {
+        match self {
+            Error::Unauthorized { remote, .. }
+            | Error::Forbidden { remote, .. }
+            | Error::RateLimited { remote, .. }
+            | Error::NotFound { remote, .. }
+            | Error::InvalidResponse { remote, .. } => remote.as_ref(),
+            Error::Remote { remote, .. } => Some(remote),
+            _ => None,
+        }
+    }
+
+    pub fn provider(&self) -> Option<Provider> {
+        match self {
+            Error::UnsupportedFilter { provider, .. }
+            | Error::Unauthorized { provider, .. }
+            | Error::Forbidden { provider, .. }
+            | Error::RateLimited { provider, .. }
+            | Error::NotFound { provider, .. }
+            | Error::Remote { provider, .. }
+            | Error::InvalidResponse { provider, .. }
+            | Error::Timeout { provider, .. }
+            | Error::Transport { provider, .. } => Some(*provider),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_follow_the_contract() {
+        let remote = |status| RemoteResponse::new(status, b"{}", None);
+        let p = Provider::Salesforce;
+        assert_eq!(Error::invalid("limit", "x").http_status(), 400);
+        assert_eq!(Error::InvalidCursor("x".into()).http_status(), 400);
+        assert_eq!(
+            Error::Remote {
+                provider: p,
+                message: "m".into(),
+                remote: remote(400)
+            }
+            .http_status(),
+            400
+        );
+        let e = Error::Remote {
+            provider: p,
+            message: "m".into(),
+            remote: remote(503),
+        };
+        assert_eq!(e.http_status(), 502);
+        assert!(e.is_retryable());
+        assert_eq!(
+            Error::Timeout {
+                provider: p,
+                after: Duration::from_secs(1)
+            }
+            .http_status(),
+            504
+        );
+    }
+
+    #[test]
+    fn unsupported_filter_names_filter_and_supporters() {
+        let e = Error::UnsupportedFilter {
+            filter: FilterKey::OwnerId,
+            provider: Provider::Zoho,
+            supported_by: vec![Provider::Copper, Provider::Salesforce],
+        };
+        assert_eq!(
+            e.to_string(),
+            "the filter `owner[id]` is not supported for Zoho CRM accounts (it is supported by Copper, Salesforce); remove it from the request"
+        );
+    }
+
+    #[test]
+    fn remote_bodies_are_capped() {
+        let big = vec![b'a'; RemoteResponse::MAX_BODY + 10];
+        assert_eq!(
+            RemoteResponse::new(500, &big, None).body.len(),
+            RemoteResponse::MAX_BODY
+        );
+    }
+}

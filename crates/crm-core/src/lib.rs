@@ -1,0 +1,42 @@
+//! `crm-core`: the provider-neutral heart of the unified CRM leads API.
+//!
+//! - [`lead`]: the unified [`Lead`] and its omit / null / `[]` rule.
+//! - [`query`] and [`params`]: typed filters ([`LeadQuery`]) and the query-string reader.
+//! - [`capabilities`] and [`seed`]: what a connector supports, checked against the documentation.
+//! - [`connector`]: the [`Connector`] trait each provider crate implements.
+//! - [`list`]: the pipeline (validate, cursor, fetch, map) and the all-pages stream.
+//! - [`cursor`]: opaque, signed cursors bound to account, provider and filters.
+//! - [`shape`] and [`normalize`]: response formats, key_by, exclude_fields, remote_data.
+//! - [`transport`]: the HTTP client seam (base URL, timeout, credentials, error mapping).
+//! - [`error`]: one error type whose variants map to the HTTP contract's statuses.
+//!
+//! This crate knows no provider's API, no HTTP server and no database.
+
+pub mod capabilities;
+pub mod connector;
+pub mod cursor;
+pub mod error;
+pub mod lead;
+pub mod list;
+pub mod normalize;
+pub mod params;
+pub mod provider;
+pub mod query;
+pub mod seed;
+pub mod shape;
+pub mod time;
+pub mod transport;
+
+pub use capabilities::{Capabilities, FilterSupport, ResponseField};
+pub use connector::{Connector, MapError, MapOptions, PageRequest, RawPage};
+pub use cursor::CursorCodec;
+pub use error::{Error, RateLimit, RemoteResponse, Result};
+pub use lead::{Address, CustomFields, EmailAddress, Field, Lead, PhoneNumber, Ref};
+pub use list::{
+    list_page, stream_leads, stream_pages, Items, ListContext, ListedPage, ResponseFormat,
+};
+pub use params::ListRequest;
+pub use provider::Provider;
+pub use query::{FilterKey, LeadFilters, LeadQuery, Operator, TimeRange};
+pub use shape::{render, FieldPath, ResponseOptions};
+pub use time::Timestamp;

@@ -1,0 +1,427 @@
+//! Response shaping shared by all connectors: the `{"result", "next_cursor"}` envelope,
+//! `truto_key_by`, `truto_exclude_fields`, `truto_ignore_remote_data` and the `normalized` format.
+//!
+//! The common case (no key_by, no exclusions, unified or raw) serializes leads straight to bytes.
+//! The shaping options work on each item's serialized JSON through [`json_edit`], which keeps every
+//! untouched value byte-for-byte (big numbers in `remote_data` stay exact, key order stays).
+
+use crate::error::{Error, Result};
+use crate::lead::Lead;
+use crate::list::{Items, ListedPage, ResponseFormat};
+use crate::normalize;
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
+use serde_json::value::RawValue;
+use std::fmt;
+
+/// A dotted field path (`owner.id`), parsed once per request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldPath(Vec<String>);
+
+impl FieldPath {
+    pub fn parse(path: &str) -> Result<FieldPath, String> {
+        let segments: Vec<String> = path.split('.').map(str::to_owned).collect();
+        if segments.iter().any(|s| s.is_empty()) {
+            return Err(format!(
+                "`{path}` is not a field path; use names joined by dots, like `owner.id`"
+            ));
+        }
+        Ok(FieldPath(segments))
+    }
+
+    pub fn segments(&self) -> &[String] {
+        &self.0
+    }
+}
+
+impl fmt::Display for FieldPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.join("."))
+    }
+}
+
+/// How to present a page.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ResponseOptions {
+    pub format: ResponseFormat,
+    pub key_by: Option<FieldPath>,
+    pub ignore_remote_data: bool,
+    pub exclude_fields: Vec<FieldPath>,
+}
+
+#[derive(Serialize)]
+struct Envelope<'a, T: Serialize> {
+    result: T,
+    next_cursor: Option<&'a str>,
+}
+
+/// Items keyed by a field, in page order.
+struct Keyed(Vec<(String, Box<RawValue>)>);
+
+impl Serialize for Keyed {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+fn to_json_error(e: serde_json::Error) -> Error {
+    Error::invalid(
+        "truto_response_format",
+        format!("the page could not be serialized: {e}"),
+    )
+}
+
+/// Renders a page as the endpoint's JSON body.
+pub fn render(page: ListedPage, options: &ResponseOptions) -> Result<Vec<u8>> {
+    let next_cursor = page.next_cursor.as_deref();
+    let simple = options.key_by.is_none() && options.exclude_fields.is_empty();
+    match page.items {
+        Items::Leads(mut leads) => {
+            if options.ignore_remote_data {
+                leads.iter_mut().for_each(|l| l.remote_data = None);
+            }
+            if options.format == ResponseFormat::Normalized {
+                leads.iter_mut().for_each(normalize::normalize_lead);
+            }
+            if simple && options.format != ResponseFormat::Normalized {
+                return serde_json::to_vec(&Envelope {
+                    result: &leads,
+                    next_cursor,
+                })
+                .map_err(to_json_error);
+            }
+            let items = leads
+                .iter()
+                .map(|lead| shape_lead(lead, options))
+                .collect::<Result<Vec<_>>>()?;
+            finish(items, options, next_cursor)
+        }
+        Items::Raw(records) => {
+            if simple {
+                return serde_json::to_vec(&Envelope {
+                    result: &records,
+                    next_cursor,
+                })
+                .map_err(to_json_error);
+            }
+            let items = records
+                .into_iter()
+                .map(|r| exclude(r, options))
+                .collect::<Result<Vec<_>>>()?;
+            finish(items, options, next_cursor)
+        }
+    }
+}
+
+fn shape_lead(lead: &Lead, options: &ResponseOptions) -> Result<Box<RawValue>> {
+    let mut raw = serde_json::value::to_raw_value(lead).map_err(to_json_error)?;
+    if options.format == ResponseFormat::Normalized {
+        // Empty values are dropped from the unified fields, never inside the provider's record.
+        raw = json_edit::drop_empty(&raw, &["remote_data"]).map_err(to_json_error)?;
+    }
+    exclude(raw, options)
+}
+
+fn exclude(mut raw: Box<RawValue>, options: &ResponseOptions) -> Result<Box<RawValue>> {
+    for path in &options.exclude_fields {
+        raw = json_edit::remove_path(&raw, path.segments()).map_err(to_json_error)?;
+    }
+    Ok(raw)
+}
+
+fn finish(
+    items: Vec<Box<RawValue>>,
+    options: &ResponseOptions,
+    next_cursor: Option<&str>,
+) -> Result<Vec<u8>> {
+    let Some(path) = &options.key_by else {
+        return serde_json::to_vec(&Envelope {
+            result: &items,
+            next_cursor,
+        })
+        .map_err(to_json_error);
+    };
+    let mut keyed: Vec<(String, Box<RawValue>)> = Vec::with_capacity(items.len());
+    let mut seen = std::collections::HashSet::with_capacity(items.len());
+    for (index, item) in items.into_iter().enumerate() {
+        let key = json_edit::key_at(&item, path.segments()).map_err(to_json_error)?.ok_or_else(|| {
+            Error::invalid(
+                "truto_key_by",
+                format!("result #{index} has no text or number at `{path}`; key by a field every result has, such as `id`"),
+            )
+        })?;
+        if !seen.insert(key.clone()) {
+            return Err(Error::invalid(
+                "truto_key_by",
+                format!("`{path}` is not unique on this page (`{key}` appears more than once), so results would be lost; key by a unique field such as `id`"),
+            ));
+        }
+        keyed.push((key, item));
+    }
+    serde_json::to_vec(&Envelope {
+        result: Keyed(keyed),
+        next_cursor,
+    })
+    .map_err(to_json_error)
+}
+
+/// Edits on serialized JSON that keep untouched values byte-for-byte and keys in order.
+pub mod json_edit {
+    use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+    use serde_json::value::RawValue;
+    use std::fmt;
+
+    /// A JSON object as ordered `(key, raw value)` pairs.
+    struct Object(Vec<(String, Box<RawValue>)>);
+
+    impl<'de> Deserialize<'de> for Object {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Object;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("a JSON object")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Object, A::Error> {
+                    let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(8));
+                    while let Some(entry) = map.next_entry::<String, Box<RawValue>>()? {
+                        entries.push(entry);
+                    }
+                    Ok(Object(entries))
+                }
+            }
+            d.deserialize_map(V)
+        }
+    }
+
+    impl serde::Serialize for Object {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+        }
+    }
+
+    fn kind(raw: &RawValue) -> u8 {
+        raw.get()
+            .bytes()
+            .find(|b| !b.is_ascii_whitespace())
+            .unwrap_or(b'n')
+    }
+
+    fn rebuild<T: serde::Serialize>(value: &T) -> serde_json::Result<Box<RawValue>> {
+        serde_json::value::to_raw_value(value)
+    }
+
+    /// Removes the value at `path`; through arrays the path applies to every element.
+    pub fn remove_path(raw: &RawValue, path: &[String]) -> serde_json::Result<Box<RawValue>> {
+        let Some((head, rest)) = path.split_first() else {
+            return Ok(raw.to_owned());
+        };
+        match kind(raw) {
+            b'{' => {
+                let mut object: Object = serde_json::from_str(raw.get())?;
+                if rest.is_empty() {
+                    object.0.retain(|(k, _)| k != head);
+                } else if let Some((_, child)) = object.0.iter_mut().find(|(k, _)| k == head) {
+                    *child = remove_path(child, rest)?;
+                }
+                rebuild(&object)
+            }
+            b'[' => {
+                let items: Vec<Box<RawValue>> = serde_json::from_str(raw.get())?;
+                let items = items
+                    .iter()
+                    .map(|item| remove_path(item, path))
+                    .collect::<serde_json::Result<Vec<_>>>()?;
+                rebuild(&items)
+            }
+            _ => Ok(raw.to_owned()),
+        }
+    }
+
+    /// The text or number at `path`, as a string key; `None` when absent, null or not a scalar.
+    pub fn key_at(raw: &RawValue, path: &[String]) -> serde_json::Result<Option<String>> {
+        let Some((head, rest)) = path.split_first() else {
+            return Ok(match kind(raw) {
+                b'"' => Some(serde_json::from_str::<String>(raw.get())?),
+                b'-' | b'0'..=b'9' => Some(raw.get().trim().to_owned()),
+                _ => None,
+            });
+        };
+        if kind(raw) != b'{' {
+            return Ok(None);
+        }
+        let object: Object = serde_json::from_str(raw.get())?;
+        match object.0.iter().find(|(k, _)| k == head) {
+            Some((_, child)) => key_at(child, rest),
+            None => Ok(None),
+        }
+    }
+
+    /// Drops `null` values and empty arrays from objects, recursively, except under the top-level
+    /// keys in `keep` (the provider's raw record is never rewritten).
+    pub fn drop_empty(raw: &RawValue, keep: &[&str]) -> serde_json::Result<Box<RawValue>> {
+        fn is_empty(v: &RawValue) -> bool {
+            let t = v.get().trim();
+            t == "null" || (t.starts_with('[') && t[1..].trim_start() == "]")
+        }
+        match kind(raw) {
+            b'{' => {
+                let object: Object = serde_json::from_str(raw.get())?;
+                let mut out = Vec::with_capacity(object.0.len());
+                for (k, v) in object.0 {
+                    if keep.contains(&k.as_str()) {
+                        out.push((k, v));
+                    } else if !is_empty(&v) {
+                        let v = drop_empty(&v, &[])?;
+                        if !is_empty(&v) {
+                            out.push((k, v));
+                        }
+                    }
+                }
+                rebuild(&Object(out))
+            }
+            b'[' => {
+                let items: Vec<Box<RawValue>> = serde_json::from_str(raw.get())?;
+                let items = items
+                    .iter()
+                    .filter(|v| !is_empty(v))
+                    .map(|v| drop_empty(v, &[]))
+                    .collect::<serde_json::Result<Vec<_>>>()?;
+                rebuild(&items)
+            }
+            _ => Ok(raw.to_owned()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::RateLimit;
+    use crate::lead::{EmailAddress, Field, Ref};
+
+    fn raw(s: &str) -> Box<RawValue> {
+        RawValue::from_string(s.to_owned()).unwrap()
+    }
+
+    fn leads() -> Vec<Lead> {
+        (1..=2)
+            .map(|i| Lead {
+                owner: Ref::field(Some(format!("o{i}"))),
+                title: Field::Null,
+                email_addresses: Some(vec![EmailAddress {
+                    email: format!("{i}@x.com"),
+                    kind: None,
+                }]),
+                phone_numbers: Some(vec![]),
+                remote_data: Some(raw(&format!(
+                    r#"{{"id":{i}2345678901234567890,"price":1.10,"n":null}}"#
+                ))),
+                ..Lead::new(format!("L{i}"))
+            })
+            .collect()
+    }
+
+    fn page(items: Items) -> ListedPage {
+        ListedPage {
+            items,
+            next_cursor: Some("c1".into()),
+            rate_limit: RateLimit::default(),
+        }
+    }
+
+    fn render_str(items: Items, q: &str) -> String {
+        let opts = crate::params::ListRequest::from_query_string(q)
+            .unwrap()
+            .options;
+        String::from_utf8(render(page(items), &opts).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn plain_envelope_keeps_remote_data_exact() {
+        let out = render_str(Items::Leads(leads()), "");
+        assert!(out.starts_with(r#"{"result":[{"id":"L1","owner":{"id":"o1"},"title":null,"email_addresses":[{"email":"1@x.com","type":null}],"phone_numbers":[],"remote_data":{"id":12345678901234567890,"price":1.10,"n":null}}"#));
+        assert!(out.ends_with(r#"],"next_cursor":"c1"}"#));
+    }
+
+    #[test]
+    fn ignore_remote_data_and_exclude_fields() {
+        let out = render_str(
+            Items::Leads(leads()),
+            "truto_ignore_remote_data=true&truto_exclude_fields=owner.id,email_addresses.type",
+        );
+        assert_eq!(
+            out,
+            r#"{"result":[{"id":"L1","owner":{},"title":null,"email_addresses":[{"email":"1@x.com"}],"phone_numbers":[]},{"id":"L2","owner":{},"title":null,"email_addresses":[{"email":"2@x.com"}],"phone_numbers":[]}],"next_cursor":"c1"}"#
+        );
+        let out = render_str(
+            Items::Leads(leads()),
+            "truto_exclude_fields[]=remote_data.price&truto_exclude_fields[]=owner",
+        );
+        assert!(
+            out.contains(r#""remote_data":{"id":12345678901234567890,"n":null}"#),
+            "{out}"
+        );
+        assert!(!out.contains("owner"));
+    }
+
+    #[test]
+    fn key_by_keeps_page_order_and_refuses_duplicates() {
+        let out = render_str(
+            Items::Leads(leads()),
+            "truto_key_by=owner.id&truto_ignore_remote_data=true",
+        );
+        assert!(out.starts_with(r#"{"result":{"o1":{"id":"L1""#), "{out}");
+        assert!(out.contains(r#""o2":{"id":"L2""#));
+
+        let mut dup = leads();
+        dup[1].owner = Ref::field(Some("o1".into()));
+        let opts = crate::params::ListRequest::from_query_string("truto_key_by=owner.id")
+            .unwrap()
+            .options;
+        let err = render(page(Items::Leads(dup)), &opts)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("not unique"), "{err}");
+
+        let err = render(
+            page(Items::Leads(leads())),
+            &crate::params::ListRequest::from_query_string("truto_key_by=nope")
+                .unwrap()
+                .options,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("has no text or number at `nope`"), "{err}");
+    }
+
+    #[test]
+    fn raw_format_with_key_by_on_provider_fields() {
+        let records = vec![raw(r#"{"Id":"00Q1","x":1}"#), raw(r#"{"Id":"00Q2","x":2}"#)];
+        let out = render_str(
+            Items::Raw(records),
+            "truto_key_by=Id&truto_exclude_fields=x",
+        );
+        assert_eq!(
+            out,
+            r#"{"result":{"00Q1":{"Id":"00Q1"},"00Q2":{"Id":"00Q2"}},"next_cursor":"c1"}"#
+        );
+    }
+
+    #[test]
+    fn normalized_drops_nulls_and_empty_lists_but_not_in_remote_data() {
+        let out = render_str(Items::Leads(leads()), "truto_response_format=normalized");
+        assert!(out.starts_with(r#"{"result":[{"id":"L1","owner":{"id":"o1"},"email_addresses":[{"email":"1@x.com"}],"remote_data":{"id":12345678901234567890,"price":1.10,"n":null}}"#), "{out}");
+    }
+
+    #[test]
+    fn field_path_parse() {
+        assert!(FieldPath::parse("a.b").is_ok());
+        assert!(FieldPath::parse("").is_err());
+        assert!(FieldPath::parse(".a").is_err());
+    }
+}

@@ -1,0 +1,422 @@
+//! The HTTP seam every connector uses: base URL, timeout, credentials, and turning HTTP failures into
+//! [`Error`]. Retries and rate limiting wrap [`HttpClient::send`]; token refresh plugs in through
+//! [`Credentials::refresh`].
+
+use crate::error::{Error, RateLimit, RemoteResponse, Result};
+use crate::provider::Provider;
+use async_trait::async_trait;
+use bytes::Bytes;
+use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use secrecy::{ExposeSecret, SecretString};
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Default per-request timeout.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A provider's answer with the whole body read.
+#[derive(Debug, Clone)]
+pub struct HttpResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl HttpResponse {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    pub fn header_u64(&self, name: &str) -> Option<u64> {
+        self.header(name).and_then(|v| v.trim().parse().ok())
+    }
+
+    /// `Retry-After` as seconds or an HTTP date.
+    pub fn retry_after(&self) -> Option<Duration> {
+        let value = self.header("retry-after")?.trim();
+        if let Ok(secs) = value.parse::<u64>() {
+            return Some(Duration::from_secs(secs));
+        }
+        let when = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+        let secs = (when.timestamp() - chrono::Utc::now().timestamp()).max(0);
+        Some(Duration::from_secs(secs as u64))
+    }
+
+    pub fn remote(&self, code: Option<String>) -> RemoteResponse {
+        RemoteResponse::new(self.status.as_u16(), &self.body, code)
+    }
+}
+
+/// How a connector authenticates. Implementations mark header values sensitive and never print them.
+#[async_trait]
+pub trait Credentials: Send + Sync + fmt::Debug {
+    /// Headers to add to every request.
+    async fn headers(&self) -> Result<Vec<(HeaderName, HeaderValue)>>;
+
+    /// Called once after the provider answered 401. Returns true when new credentials were obtained
+    /// and the request should be sent again; the default cannot refresh.
+    async fn refresh(&self) -> Result<bool> {
+        Ok(false)
+    }
+}
+
+/// Fixed header credentials (API keys, a long-lived access token). Values are checked once, at
+/// construction, and kept as sensitive header values that `Debug` never prints.
+pub struct StaticCredentials {
+    headers: Vec<(HeaderName, HeaderValue)>,
+}
+
+impl StaticCredentials {
+    pub fn new(headers: Vec<(HeaderName, SecretString)>) -> Result<Self> {
+        let headers = headers
+            .into_iter()
+            .map(|(name, value)| {
+                sensitive_header(&value).map(|v| (name.clone(), v)).map_err(|_| {
+                    Error::invalid(
+                        "credentials",
+                        format!("the `{name}` credential contains characters that are not allowed in an HTTP header"),
+                    )
+                })
+            })
+            .collect::<Result<_>>()?;
+        Ok(StaticCredentials { headers })
+    }
+
+    /// `Authorization: <scheme> <token>`.
+    pub fn authorization(scheme: &str, token: &SecretString) -> Result<Self> {
+        let value = SecretString::from(format!("{scheme} {}", token.expose_secret()));
+        StaticCredentials::new(vec![(http::header::AUTHORIZATION, value)])
+    }
+}
+
+impl fmt::Debug for StaticCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<_> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
+        f.debug_struct("StaticCredentials")
+            .field("headers", &names)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A header value that is never printed (`Debug` shows `Sensitive`).
+pub fn sensitive_header(
+    value: &SecretString,
+) -> Result<HeaderValue, http::header::InvalidHeaderValue> {
+    let mut v = HeaderValue::from_str(value.expose_secret())?;
+    v.set_sensitive(true);
+    Ok(v)
+}
+
+#[async_trait]
+impl Credentials for StaticCredentials {
+    async fn headers(&self) -> Result<Vec<(HeaderName, HeaderValue)>> {
+        Ok(self.headers.clone())
+    }
+}
+
+/// One request to a provider, relative to the account's base URL.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub method: Method,
+    /// A path (`/api/v1/leads`) appended to the base URL, or an absolute URL on the same origin.
+    pub path: String,
+    /// Query pairs, percent-encoded on the way out (so no value can change the URL's structure).
+    pub query: Vec<(String, String)>,
+    pub headers: Vec<(HeaderName, HeaderValue)>,
+    /// A JSON body (`Content-Type: application/json` is added).
+    pub json_body: Option<Vec<u8>>,
+}
+
+impl Request {
+    pub fn get(path: impl Into<String>) -> Self {
+        Request {
+            method: Method::GET,
+            path: path.into(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            json_body: None,
+        }
+    }
+
+    pub fn post_json(path: impl Into<String>, body: Vec<u8>) -> Self {
+        Request {
+            method: Method::POST,
+            json_body: Some(body),
+            ..Request::get(path)
+        }
+    }
+
+    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.query.push((name.into(), value.into()));
+        self
+    }
+
+    pub fn header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.headers.push((name, value));
+        self
+    }
+}
+
+/// Turns a provider's non-2xx answer into an [`Error`]; each connector has one.
+pub trait ErrorClassifier: Send + Sync {
+    fn classify(&self, response: &HttpResponse) -> Error;
+}
+
+impl<F: Fn(&HttpResponse) -> Error + Send + Sync> ErrorClassifier for F {
+    fn classify(&self, response: &HttpResponse) -> Error {
+        self(response)
+    }
+}
+
+/// The usual mapping of an error status, given the provider's message and code from its body.
+/// Connectors call it after extracting those, and special-case what their provider does differently.
+pub fn classify_status(
+    provider: Provider,
+    response: &HttpResponse,
+    message: String,
+    code: Option<String>,
+    limits: RateLimit,
+) -> Error {
+    let remote = Some(response.remote(code.clone()));
+    match response.status.as_u16() {
+        401 => Error::Unauthorized {
+            provider,
+            message,
+            remote,
+        },
+        403 => Error::Forbidden {
+            provider,
+            message,
+            remote,
+        },
+        404 => Error::NotFound {
+            provider,
+            message,
+            remote,
+        },
+        429 => Error::RateLimited {
+            provider,
+            message,
+            retry_after: response.retry_after().or(limits.reset),
+            limits,
+            remote,
+        },
+        _ => Error::Remote {
+            provider,
+            message,
+            remote: response.remote(code),
+        },
+    }
+}
+
+/// An HTTP client bound to one provider account.
+#[derive(Clone)]
+pub struct HttpClient {
+    client: reqwest::Client,
+    provider: Provider,
+    base_url: String,
+    timeout: Duration,
+    credentials: Arc<dyn Credentials>,
+}
+
+impl fmt::Debug for HttpClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpClient")
+            .field("provider", &self.provider)
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .field("credentials", &self.credentials)
+            .finish()
+    }
+}
+
+impl HttpClient {
+    /// A client for `base_url` (scheme and host, optionally a path prefix; no trailing slash needed).
+    pub fn new(
+        provider: Provider,
+        base_url: &str,
+        credentials: Arc<dyn Credentials>,
+    ) -> Result<Self> {
+        let parsed = url::Url::parse(base_url)
+            .map_err(|e| Error::invalid("base_url", format!("`{base_url}` is not a URL: {e}")))?;
+        if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
+            return Err(Error::invalid(
+                "base_url",
+                format!("`{base_url}` must be an http(s) URL with a host"),
+            ));
+        }
+        Ok(HttpClient {
+            client: shared_client(),
+            provider,
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            timeout: DEFAULT_TIMEOUT,
+            credentials,
+        })
+    }
+
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Uses a caller-provided reqwest client (connection pool, proxy, TLS settings).
+    pub fn with_reqwest(mut self, client: reqwest::Client) -> Self {
+        self.client = client;
+        self
+    }
+
+    pub fn provider(&self) -> Provider {
+        self.provider
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    fn url(&self, path: &str) -> Result<url::Url> {
+        let full = if path.starts_with("http://") || path.starts_with("https://") {
+            // Credentials go only to the account's own origin, whatever a provider's body says.
+            let base = url::Url::parse(&self.base_url).ok();
+            let target = url::Url::parse(path).ok();
+            let same_origin =
+                matches!((&base, &target), (Some(b), Some(t)) if b.origin() == t.origin());
+            if !same_origin {
+                return Err(Error::InvalidResponse {
+                    provider: self.provider,
+                    message:
+                        "a paging link points outside the account's base URL; refusing to follow it"
+                            .into(),
+                    remote: None,
+                });
+            }
+            path.to_owned()
+        } else {
+            format!("{}/{}", self.base_url, path.trim_start_matches('/'))
+        };
+        url::Url::parse(&full).map_err(|e| Error::InvalidResponse {
+            provider: self.provider,
+            message: format!("cannot build a request URL: {e}"),
+            remote: None,
+        })
+    }
+
+    /// Sends `request`; a 2xx answer comes back whole, anything else goes through `classifier`.
+    /// After a 401 the credentials get one chance to refresh, then the request is sent once more.
+    pub async fn send(
+        &self,
+        request: &Request,
+        classifier: &dyn ErrorClassifier,
+    ) -> Result<HttpResponse> {
+        let mut refreshed = false;
+        loop {
+            let response = self.send_once(request).await?;
+            if response.status.is_success() {
+                return Ok(response);
+            }
+            if response.status == StatusCode::UNAUTHORIZED
+                && !refreshed
+                && self.credentials.refresh().await?
+            {
+                refreshed = true;
+                continue;
+            }
+            return Err(classifier.classify(&response));
+        }
+    }
+
+    async fn send_once(&self, request: &Request) -> Result<HttpResponse> {
+        let mut url = self.url(&request.path)?;
+        if !request.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(request.query.iter());
+        }
+        let mut builder = self
+            .client
+            .request(request.method.clone(), url)
+            .timeout(self.timeout);
+        for (name, value) in self.credentials.headers().await? {
+            builder = builder.header(name, value);
+        }
+        for (name, value) in &request.headers {
+            builder = builder.header(name, value);
+        }
+        if let Some(body) = &request.json_body {
+            builder = builder
+                .header(http::header::CONTENT_TYPE, "application/json")
+                .body(body.clone());
+        }
+        let started = Instant::now();
+        let response = builder.send().await.map_err(|e| self.transport_error(e))?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| self.transport_error(e))?;
+        tracing::debug!(
+            provider = self.provider.as_str(),
+            method = %request.method,
+            status = status.as_u16(),
+            bytes = body.len(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "provider call"
+        );
+        Ok(HttpResponse {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    fn transport_error(&self, e: reqwest::Error) -> Error {
+        if e.is_timeout() {
+            return Error::Timeout {
+                provider: self.provider,
+                after: self.timeout,
+            };
+        }
+        // The URL can carry filter values (personal data): never put it in an error.
+        let e = e.without_url();
+        let mut message = e.to_string();
+        let mut source = std::error::Error::source(&e);
+        while let Some(s) = source {
+            message.push_str(": ");
+            message.push_str(&s.to_string());
+            source = s.source();
+        }
+        Error::Transport {
+            provider: self.provider,
+            message,
+        }
+    }
+}
+
+/// One process-wide reqwest client (connection pool) unless a caller provides its own.
+fn shared_client() -> reqwest::Client {
+    static CLIENT: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
+    CLIENT
+        .get_or_init(|| {
+            reqwest::Client::builder()
+                .user_agent(concat!("crm-leads/", env!("CARGO_PKG_VERSION")))
+                .build()
+                .unwrap_or_default()
+        })
+        .clone()
+}
+
+/// Parses a 2xx body as JSON of type `T`; anything else is an [`Error::InvalidResponse`] that keeps
+/// the start of the body for the caller.
+pub fn parse_body<'a, T: serde::Deserialize<'a>>(
+    provider: Provider,
+    response: &'a HttpResponse,
+) -> Result<T> {
+    serde_json::from_slice(&response.body).map_err(|e| Error::InvalidResponse {
+        provider,
+        message: format!("the body is not the expected JSON ({e})"),
+        remote: Some(response.remote(None)),
+    })
+}
