@@ -1,0 +1,1 @@
+//! Connector crate (in progress).
