@@ -34,13 +34,14 @@ pub struct RemoteResponse {
 impl RemoteResponse {
     pub const MAX_BODY: usize = 64 * 1024;
 
-    pub fn new(status: u16, body: &[u8], code: Option<String>) -> Self {
+    /// Boxed, because it rides inside [`Error`] and keeps the error small on the happy path.
+    pub fn new(status: u16, body: &[u8], code: Option<String>) -> Box<Self> {
         let cut = &body[..body.len().min(Self::MAX_BODY)];
-        RemoteResponse {
+        Box::new(RemoteResponse {
             status,
             body: String::from_utf8_lossy(cut).into_owned(),
             code,
-        }
+        })
     }
 }
 
@@ -70,7 +71,7 @@ pub enum Error {
     Unauthorized {
         provider: Provider,
         message: String,
-        remote: Option<RemoteResponse>,
+        remote: Option<Box<RemoteResponse>>,
     },
 
     /// The credentials are valid but lack permission (e.g. Zoho NO_PERMISSION, a missing scope).
@@ -78,7 +79,7 @@ pub enum Error {
     Forbidden {
         provider: Provider,
         message: String,
-        remote: Option<RemoteResponse>,
+        remote: Option<Box<RemoteResponse>>,
     },
 
     /// The provider (or our limiter for it) says slow down.
@@ -88,14 +89,14 @@ pub enum Error {
         message: String,
         retry_after: Option<Duration>,
         limits: RateLimit,
-        remote: Option<RemoteResponse>,
+        remote: Option<Box<RemoteResponse>>,
     },
 
     #[error("{provider} answered not found: {message}")]
     NotFound {
         provider: Provider,
         message: String,
-        remote: Option<RemoteResponse>,
+        remote: Option<Box<RemoteResponse>>,
     },
 
     /// Any other error status from the provider (4xx passed through, 5xx as a bad gateway).
@@ -103,7 +104,7 @@ pub enum Error {
     Remote {
         provider: Provider,
         message: String,
-        remote: RemoteResponse,
+        remote: Box<RemoteResponse>,
     },
 
     /// The provider answered 2xx with something we cannot read (not JSON, truncated, wrong shape,
@@ -112,7 +113,7 @@ pub enum Error {
     InvalidResponse {
         provider: Provider,
         message: String,
-        remote: Option<RemoteResponse>,
+        remote: Option<Box<RemoteResponse>>,
     },
 
     #[error("{provider} did not answer within {after:?}")]
@@ -202,7 +203,7 @@ impl Error {
             | Error::Forbidden { remote, .. }
             | Error::RateLimited { remote, .. }
             | Error::NotFound { remote, .. }
-            | Error::InvalidResponse { remote, .. } => remote.as_ref(),
+            | Error::InvalidResponse { remote, .. } => remote.as_deref(),
             Error::Remote { remote, .. } => Some(remote),
             _ => None,
         }

@@ -17,8 +17,8 @@ pub fn country_code(value: &str) -> Option<&'static str> {
     }
     let country = celes::Country::from_str(v)
         .ok()
-        .or_else(|| celes::Country::from_alpha2(&v.to_ascii_uppercase()).ok())
-        .or_else(|| celes::Country::from_alpha3(&v.to_ascii_uppercase()).ok())?;
+        .or_else(|| celes::Country::from_alpha2(v.to_ascii_uppercase()).ok())
+        .or_else(|| celes::Country::from_alpha3(v.to_ascii_uppercase()).ok())?;
     Some(country.alpha2)
 }
 

@@ -43,7 +43,7 @@ impl HttpResponse {
         Some(Duration::from_secs(secs as u64))
     }
 
-    pub fn remote(&self, code: Option<String>) -> RemoteResponse {
+    pub fn remote(&self, code: Option<String>) -> Box<RemoteResponse> {
         RemoteResponse::new(self.status.as_u16(), &self.body, code)
     }
 }

@@ -1,0 +1,123 @@
+//! An in-memory connector: offset paging over numbered records, with knobs for misbehaviour.
+
+use async_trait::async_trait;
+use crm_core::capabilities::{FilterSupport, ResponseField, EQ};
+use crm_core::cursor::{state_from, state_to};
+use crm_core::{
+    Capabilities, Connector, Field, FilterKey, Lead, MapError, MapOptions, PageRequest, Provider,
+    RawPage,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+pub static CAPS: Capabilities = Capabilities {
+    provider: Provider::Pipedrive,
+    filters: &[FilterSupport {
+        filter: FilterKey::OwnerId,
+        operators: EQ,
+        maps_to: "owner",
+    }],
+    fields: &[
+        ResponseField::Id,
+        ResponseField::OwnerId,
+        ResponseField::Title,
+    ],
+    max_page_size: 10,
+    natural_page_size: 7,
+};
+
+#[derive(Serialize, Deserialize)]
+struct State {
+    offset: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct Fake {
+    pub total: usize,
+    pub fetches: AtomicUsize,
+    /// Answer every page with the same next state (a looping provider).
+    pub stuck: bool,
+    /// Never return records but always say "more".
+    pub empty_forever: bool,
+    /// A record id whose record does not fit the mapping.
+    pub broken: Option<usize>,
+}
+
+impl Fake {
+    pub fn new(total: usize) -> Self {
+        Fake {
+            total,
+            ..Fake::default()
+        }
+    }
+
+    pub fn fetches(&self) -> usize {
+        self.fetches.load(Ordering::SeqCst)
+    }
+}
+
+#[async_trait]
+impl Connector for Fake {
+    fn capabilities(&self) -> &'static Capabilities {
+        &CAPS
+    }
+
+    async fn fetch_page(&self, request: PageRequest<'_>) -> crm_core::Result<RawPage> {
+        self.fetches.fetch_add(1, Ordering::SeqCst);
+        let offset = match request.state {
+            Some(s) => state_from::<State>(s.clone(), Provider::Pipedrive)?.offset,
+            None => 0,
+        };
+        if self.empty_forever {
+            return Ok(RawPage {
+                records: vec![],
+                next: Some(state_to(&State { offset: offset + 1 })),
+                ..RawPage::default()
+            });
+        }
+        let size = request.page_size.unwrap_or(CAPS.natural_page_size) as usize;
+        let owner = request.query.filters.owner_id.clone();
+        let end = (offset + size).min(self.total);
+        let records = (offset..end)
+            .map(|i| {
+                let owner = owner.clone().unwrap_or_else(|| format!("o{}", i % 3));
+                let broken = if self.broken == Some(i) {
+                    r#","title":42"#
+                } else {
+                    ""
+                };
+                RawValue::from_string(format!(
+                    r#"{{"id":{i},"owner":"{owner}","big":12345678901234567890{broken}}}"#
+                ))
+                .unwrap()
+            })
+            .collect();
+        let next = if self.stuck {
+            Some(state_to(&State { offset: 0 }))
+        } else {
+            (end < self.total).then(|| state_to(&State { offset: end }))
+        };
+        Ok(RawPage {
+            records,
+            next,
+            ..RawPage::default()
+        })
+    }
+
+    fn map_lead(&self, record: &RawValue, _: &MapOptions) -> Result<Lead, MapError> {
+        #[derive(Deserialize)]
+        struct R<'a> {
+            id: u64,
+            owner: &'a str,
+            title: Option<&'a str>,
+        }
+        let r: R<'_> =
+            serde_json::from_str(record.get()).map_err(|e| MapError::new(None, "title", e))?;
+        Ok(Lead {
+            owner: crm_core::Ref::field(Some(r.owner.to_owned())),
+            title: Field::text(r.title),
+            ..Lead::new(r.id.to_string())
+        })
+    }
+}

@@ -1,0 +1,7 @@
+//! crm-core integration tests: the list pipeline against an in-memory connector, the all-pages
+//! stream's guards, and the HTTP transport against wiremock.
+
+mod fake;
+mod pipeline;
+mod stream;
+mod transport;
