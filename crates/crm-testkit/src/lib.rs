@@ -5,7 +5,7 @@
 //! A fixture is one JSON file = one [`Scenario`], stored at
 //! `fixtures/<provider>/<scenario>.json` (see [`fixture_path`]):
 //!
-//! ```ignore
+//! ```text
 //! let scenario = Scenario::load(fixture_path("salesforce", "three_pages"))?;
 //! let replay = crm_testkit::replay(&scenario).await;
 //! let leads = connector_pointed_at(replay.uri()).list_leads().await?;

@@ -17,7 +17,7 @@ use serde::Serialize;
 ///
 /// Add redactions by customising and binding it:
 ///
-/// ```ignore
+/// ```text
 /// let mut settings = crm_testkit::settings();
 /// settings.add_redaction(".fetched_at", "[timestamp]");
 /// settings.bind(|| crm_testkit::assert_json_snapshot!("leads_page", leads));
@@ -45,7 +45,7 @@ pub fn snapshot_value<T: Serialize + ?Sized>(value: &T) -> serde_json::Value {
 /// `insta::assert_json_snapshot!` with the shared [`settings`], on the
 /// `serde_json` rendering of the value ([`snapshot_value`]).
 ///
-/// ```ignore
+/// ```text
 /// crm_testkit::assert_json_snapshot!(leads);                // named after the test
 /// crm_testkit::assert_json_snapshot!("second_page", leads); // explicit name
 /// ```

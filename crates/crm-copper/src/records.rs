@@ -1,0 +1,150 @@
+//! Copper's wire types, borrowed from the page's bytes. Unknown keys are ignored (Copper adds keys
+//! over time); numbers that must stay exact (ids, Unix times) are kept as raw JSON text and read
+//! by [`crate::mapping`], which names the field when one does not fit.
+
+use serde::de::{self, Deserializer, Visitor};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use std::borrow::Cow;
+use std::fmt;
+
+/// A JSON string that borrows from the input when it has no escapes. (`Cow` alone inside an
+/// `Option` always allocates.)
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text<'a>(pub Cow<'a, str>);
+
+impl Text<'_> {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for Text<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TextVisitor;
+        impl<'de> Visitor<'de> for TextVisitor {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(v)))
+            }
+        }
+        deserializer.deserialize_str(TextVisitor)
+    }
+}
+
+/// One lead of a search page: only the keys the mapping reads.
+#[derive(Debug, Deserialize)]
+pub struct LeadRecord<'a> {
+    /// An integer; kept as text so that no id is rounded.
+    #[serde(borrow)]
+    pub id: &'a RawValue,
+    /// A user id (integer) or `null`.
+    #[serde(borrow, default)]
+    pub assignee_id: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    pub title: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    pub first_name: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    pub last_name: Option<Text<'a>>,
+    /// One address object, or `null`.
+    #[serde(borrow, default)]
+    pub address: Option<AddressRecord<'a>>,
+    /// One e-mail object, or `null`.
+    #[serde(borrow, default)]
+    pub email: Option<EmailRecord<'a>>,
+    #[serde(borrow, default)]
+    pub phone_numbers: Option<Vec<PhoneRecord<'a>>>,
+    /// Unix seconds, or `null`.
+    #[serde(borrow, default)]
+    pub date_created: Option<&'a RawValue>,
+    /// Unix seconds, or `null`.
+    #[serde(borrow, default)]
+    pub date_modified: Option<&'a RawValue>,
+}
+
+/// Only the id, to name a record that does not fit [`LeadRecord`].
+#[derive(Debug, Deserialize)]
+pub struct IdProbe<'a> {
+    #[serde(borrow, default)]
+    pub id: Option<&'a RawValue>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AddressRecord<'a> {
+    /// May hold several lines separated by newlines.
+    #[serde(borrow, default)]
+    pub street: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    pub city: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    pub state: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    pub postal_code: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    pub country: Option<Text<'a>>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct EmailRecord<'a> {
+    #[serde(borrow, default)]
+    pub email: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    pub category: Option<Text<'a>>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PhoneRecord<'a> {
+    #[serde(borrow, default)]
+    pub number: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    pub category: Option<Text<'a>>,
+}
+
+/// Copper's error body: `{"success": false, "status": 404, "message": "Resource not found"}`.
+/// Every key is optional: the classifier must cope with any body.
+#[derive(Debug, Deserialize)]
+pub struct ErrorBody<'a> {
+    #[serde(borrow, default)]
+    pub message: Option<Text<'a>>,
+    /// Some gateways answer `{"error": "..."}` instead.
+    #[serde(borrow, default)]
+    pub error: Option<Text<'a>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_borrows_when_it_can() {
+        let record: LeadRecord<'_> =
+            serde_json::from_str(r#"{"id": 1, "title": "Plain", "first_name": "Zo\u00eb"}"#)
+                .unwrap();
+        assert!(matches!(record.title.unwrap().0, Cow::Borrowed("Plain")));
+        let first = record.first_name.unwrap();
+        assert_eq!(first.as_str(), "Zoë");
+        assert!(matches!(first.0, Cow::Owned(_)));
+    }
+
+    #[test]
+    fn nulls_and_missing_keys_are_none() {
+        let record: LeadRecord<'_> =
+            serde_json::from_str(r#"{"id": 7, "address": null, "email": null, "assignee_id": null}"#)
+                .unwrap();
+        assert!(record.address.is_none());
+        assert!(record.email.is_none());
+        assert!(record.assignee_id.is_none());
+        assert!(record.phone_numbers.is_none());
+        assert!(record.date_created.is_none());
+    }
+}

@@ -1,0 +1,214 @@
+//! How to reach one Pipedrive account: base URL, credentials and timeout.
+//!
+//! Pipedrive has two ways in, and they differ in more than the header:
+//!
+//! | mode      | header                         | base URL                      | leads path      |
+//! |-----------|--------------------------------|-------------------------------|-----------------|
+//! | API token | `x-api-token: <token>`         | `https://api.pipedrive.com`   | `/v1/leads`     |
+//! | OAuth     | `Authorization: Bearer <token>`| the token's `api_domain`      | `/api/v1/leads` |
+//!
+//! The path prefix follows the mode (see [`Auth::leads_path`]) so a caller only chooses the mode and,
+//! for OAuth, the `api_domain` that came with the token. Every secret is a [`SecretString`]; the
+//! `Debug` output of every type here shows `[REDACTED]` in its place.
+
+use crm_core::transport::{Credentials, StaticCredentials, DEFAULT_TIMEOUT};
+use crm_core::Result;
+use http::HeaderName;
+use secrecy::SecretString;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Pipedrive's API host for API-token access.
+pub const API_TOKEN_BASE_URL: &str = "https://api.pipedrive.com";
+/// Pipedrive's OAuth token endpoint (used by token refresh).
+pub const OAUTH_TOKEN_URL: &str = "https://oauth.pipedrive.com/oauth/token";
+/// The leads list path for API-token access.
+pub const API_TOKEN_LEADS_PATH: &str = "/v1/leads";
+/// The leads list path on an OAuth `api_domain`.
+pub const OAUTH_LEADS_PATH: &str = "/api/v1/leads";
+
+/// What the token refresh needs (`POST {token_url}`, form `grant_type=refresh_token`, Basic auth
+/// `client_id:client_secret`). Stored now; refreshing is the resilience layer's job.
+#[derive(Debug, Clone)]
+pub struct OAuthRefresh {
+    pub client_id: String,
+    pub client_secret: SecretString,
+    pub refresh_token: SecretString,
+    /// Defaults to [`OAUTH_TOKEN_URL`].
+    pub token_url: String,
+}
+
+impl OAuthRefresh {
+    /// Refresh settings for Pipedrive's own token endpoint.
+    pub fn new(
+        client_id: impl Into<String>,
+        client_secret: SecretString,
+        refresh_token: SecretString,
+    ) -> Self {
+        OAuthRefresh {
+            client_id: client_id.into(),
+            client_secret,
+            refresh_token,
+            token_url: OAUTH_TOKEN_URL.to_owned(),
+        }
+    }
+
+    /// Uses another token endpoint (a test server, a proxy).
+    pub fn with_token_url(mut self, token_url: impl Into<String>) -> Self {
+        self.token_url = token_url.into();
+        self
+    }
+}
+
+/// How requests authenticate.
+#[derive(Debug, Clone)]
+pub enum Auth {
+    /// A personal API token, sent as `x-api-token` (never as the legacy `api_token` query
+    /// parameter, which would put the secret in URLs and logs).
+    ApiToken(SecretString),
+    /// An OAuth access token, sent as `Authorization: Bearer`, with what a later refresh needs.
+    OAuth {
+        access_token: SecretString,
+        refresh: Option<OAuthRefresh>,
+    },
+}
+
+impl Auth {
+    /// The leads list path for this mode.
+    pub fn leads_path(&self) -> &'static str {
+        match self {
+            Auth::ApiToken(_) => API_TOKEN_LEADS_PATH,
+            Auth::OAuth { .. } => OAUTH_LEADS_PATH,
+        }
+    }
+
+    /// Header credentials for the HTTP client; fails when a secret cannot be a header value.
+    pub(crate) fn credentials(&self) -> Result<Arc<dyn Credentials>> {
+        let creds = match self {
+            Auth::ApiToken(token) => StaticCredentials::new(vec![(
+                HeaderName::from_static("x-api-token"),
+                token.clone(),
+            )])?,
+            Auth::OAuth { access_token, .. } => {
+                StaticCredentials::authorization("Bearer", access_token)?
+            }
+        };
+        Ok(Arc::new(creds))
+    }
+}
+
+/// One Pipedrive account's connection settings.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Scheme and host (e.g. `https://acme.pipedrive.com`); the leads path is appended.
+    pub base_url: String,
+    pub auth: Auth,
+    /// Per-request timeout.
+    pub timeout: Duration,
+}
+
+impl Config {
+    /// API-token access on `https://api.pipedrive.com`.
+    pub fn api_token(token: SecretString) -> Self {
+        Config {
+            base_url: API_TOKEN_BASE_URL.to_owned(),
+            auth: Auth::ApiToken(token),
+            timeout: DEFAULT_TIMEOUT,
+        }
+    }
+
+    /// OAuth access on the `api_domain` the token came with (e.g. `https://acme.pipedrive.com`).
+    pub fn oauth(api_domain: impl Into<String>, access_token: SecretString) -> Self {
+        Config {
+            base_url: api_domain.into(),
+            auth: Auth::OAuth {
+                access_token,
+                refresh: None,
+            },
+            timeout: DEFAULT_TIMEOUT,
+        }
+    }
+
+    /// Adds what a token refresh needs (OAuth only; ignored for API tokens, which do not expire).
+    pub fn with_refresh(mut self, refresh: OAuthRefresh) -> Self {
+        if let Auth::OAuth { refresh: slot, .. } = &mut self.auth {
+            *slot = Some(refresh);
+        }
+        self
+    }
+
+    /// Points the connector elsewhere (a simulator, a test server).
+    pub fn with_base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = base_url.into();
+        self
+    }
+
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn secret(s: &str) -> SecretString {
+        SecretString::from(s.to_owned())
+    }
+
+    #[test]
+    fn path_follows_the_mode() {
+        let token = Config::api_token(secret("t"));
+        assert_eq!(token.base_url, "https://api.pipedrive.com");
+        assert_eq!(token.auth.leads_path(), "/v1/leads");
+        let oauth = Config::oauth("https://acme.pipedrive.com", secret("a"));
+        assert_eq!(oauth.base_url, "https://acme.pipedrive.com");
+        assert_eq!(oauth.auth.leads_path(), "/api/v1/leads");
+    }
+
+    #[test]
+    fn debug_never_prints_secrets() {
+        let config = Config::oauth("https://acme.pipedrive.com", secret("access-SECRET-1"))
+            .with_refresh(OAuthRefresh::new(
+                "client-id",
+                secret("client-SECRET-2"),
+                secret("refresh-SECRET-3"),
+            ));
+        let api = Config::api_token(secret("token-SECRET-4"));
+        let printed = format!("{config:?} {api:?} {config:#?}");
+        assert!(!printed.contains("SECRET"), "{printed}");
+        assert!(printed.contains("client-id"));
+        assert!(printed.contains("REDACTED"));
+        // The header credentials built from them are just as quiet.
+        let creds = format!(
+            "{:?} {:?}",
+            config.auth.credentials().unwrap(),
+            api.auth.credentials().unwrap()
+        );
+        assert!(!creds.contains("SECRET"), "{creds}");
+    }
+
+    #[test]
+    fn refresh_is_kept_for_oauth_only() {
+        let refresh = OAuthRefresh::new("id", secret("s"), secret("r")).with_token_url("http://x");
+        let oauth = Config::oauth("https://a.pipedrive.com", secret("a")).with_refresh(refresh.clone());
+        assert!(matches!(
+            &oauth.auth,
+            Auth::OAuth { refresh: Some(r), .. } if r.token_url == "http://x"
+        ));
+        let api = Config::api_token(secret("t")).with_refresh(refresh);
+        assert!(matches!(api.auth, Auth::ApiToken(_)));
+    }
+
+    #[test]
+    fn a_token_that_cannot_be_a_header_is_refused_without_echo() {
+        let err = Config::api_token(secret("bad\ntoken-SECRET"))
+            .auth
+            .credentials()
+            .unwrap_err();
+        let message = err.to_string();
+        assert!(message.contains("x-api-token"), "{message}");
+        assert!(!message.contains("SECRET"), "{message}");
+    }
+}
