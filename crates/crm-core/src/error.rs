@@ -179,11 +179,14 @@ impl Error {
         matches!(self, Error::Unauthorized { .. })
     }
 
-    /// Whether repeating the same read may succeed: timeouts, connection errors, 429, 502/503/504.
+    /// Whether repeating the same read may succeed: timeouts, connection errors, HTTP 429 and
+    /// 502/503/504. A rate limit reported otherwise (Salesforce's daily 403 REQUEST_LIMIT_EXCEEDED)
+    /// is not: waiting seconds does not restore a daily budget.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Timeout { .. } | Error::Transport { .. } | Error::RateLimited { .. } => true,
-            Error::Remote { remote, .. } => matches!(remote.status, 500 | 502 | 503 | 504),
+            Error::Timeout { .. } | Error::Transport { .. } => true,
+            Error::RateLimited { remote, .. } => remote.as_ref().is_none_or(|r| r.status == 429),
+            Error::Remote { remote, .. } => matches!(remote.status, 502 | 503 | 504),
             _ => false,
         }
     }

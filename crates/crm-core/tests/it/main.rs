@@ -2,6 +2,8 @@
 //! stream's guards, and the HTTP transport against wiremock.
 
 mod fake;
+mod oauth;
 mod pipeline;
+mod resilience;
 mod stream;
 mod transport;

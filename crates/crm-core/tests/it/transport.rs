@@ -115,7 +115,7 @@ impl Credentials for Refreshing {
         )])
     }
 
-    async fn refresh(&self) -> crm_core::Result<bool> {
+    async fn refresh(&self, _rejected: &[(HeaderName, HeaderValue)]) -> crm_core::Result<bool> {
         self.refreshes.fetch_add(1, Ordering::SeqCst);
         *self.token.lock().unwrap() = "fresh".into();
         Ok(self.can_refresh)

@@ -1,6 +1,14 @@
 //! The HTTP seam every connector uses: base URL, timeout, credentials, and turning HTTP failures into
-//! [`Error`]. Retries and rate limiting wrap [`HttpClient::send`]; token refresh plugs in through
-//! [`Credentials::refresh`].
+//! [`Error`]. [`HttpClient::send`] also applies the account's [`RequestLimiter`], retries transient
+//! failures per its [`RetryPolicy`], and gives the credentials one refresh after a 401.
+
+pub mod limits;
+pub mod oauth;
+pub mod retry;
+
+pub use limits::RequestLimiter;
+pub use oauth::{ClientAuthStyle, OAuthCredentials, OAuthSettings, TokenSet, TokenSink};
+pub use retry::RetryPolicy;
 
 use crate::error::{Error, RateLimit, RemoteResponse, Result};
 use crate::provider::Provider;
@@ -9,6 +17,7 @@ use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use secrecy::{ExposeSecret, SecretString};
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -54,10 +63,18 @@ pub trait Credentials: Send + Sync + fmt::Debug {
     /// Headers to add to every request.
     async fn headers(&self) -> Result<Vec<(HeaderName, HeaderValue)>>;
 
-    /// Called once after the provider answered 401. Returns true when new credentials were obtained
-    /// and the request should be sent again; the default cannot refresh.
-    async fn refresh(&self) -> Result<bool> {
+    /// Called once after the provider answered 401 to a request sent with `rejected` headers.
+    /// Returns true when newer credentials exist (obtained now, or by a concurrent refresh) and the
+    /// request should be sent again; the default cannot refresh.
+    async fn refresh(&self, rejected: &[(HeaderName, HeaderValue)]) -> Result<bool> {
+        let _ = rejected;
         Ok(false)
+    }
+
+    /// A base URL that replaces the configured one (a refresh can move an account: Salesforce
+    /// `instance_url`, Pipedrive and Zoho `api_domain`).
+    fn base_url(&self) -> Option<String> {
+        None
     }
 }
 
@@ -210,6 +227,61 @@ pub fn classify_status(
     }
 }
 
+/// Counters of one client's traffic (shared by its clones), for tests and metrics.
+#[derive(Debug, Default)]
+pub struct TransportStats {
+    /// HTTP requests sent, including retries and resends after a refresh.
+    pub requests: AtomicU64,
+    /// Retries after a transient failure.
+    pub retries: AtomicU64,
+}
+
+impl TransportStats {
+    pub fn requests(&self) -> u64 {
+        self.requests.load(Ordering::Relaxed)
+    }
+
+    pub fn retries(&self) -> u64 {
+        self.retries.load(Ordering::Relaxed)
+    }
+}
+
+/// How a connector's client behaves, set by whoever builds connectors (the server, a test).
+#[derive(Clone, Default)]
+pub struct TransportOptions {
+    /// Per-request timeout; [`DEFAULT_TIMEOUT`] when `None`.
+    pub timeout: Option<Duration>,
+    /// Retry policy; [`RetryPolicy::default`] when `None`.
+    pub retry: Option<RetryPolicy>,
+    /// The account's shared limiter.
+    pub limiter: Option<Arc<RequestLimiter>>,
+    /// Credentials that replace the connector's static ones (e.g. [`OAuthCredentials`]).
+    pub credentials: Option<Arc<dyn Credentials>>,
+    /// A caller-provided reqwest client (connection pool, proxy, TLS settings).
+    pub client: Option<reqwest::Client>,
+}
+
+impl fmt::Debug for TransportOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TransportOptions")
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("limiter", &self.limiter)
+            .field("credentials", &self.credentials)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TransportOptions {
+    /// No retries: what fixture tests want, where every request is recorded.
+    pub fn no_retry() -> Self {
+        TransportOptions {
+            retry: Some(RetryPolicy::none()),
+            ..TransportOptions::default()
+        }
+    }
+}
+
 /// An HTTP client bound to one provider account.
 #[derive(Clone)]
 pub struct HttpClient {
@@ -218,6 +290,9 @@ pub struct HttpClient {
     base_url: String,
     timeout: Duration,
     credentials: Arc<dyn Credentials>,
+    retry: RetryPolicy,
+    limiter: Option<Arc<RequestLimiter>>,
+    stats: Arc<TransportStats>,
 }
 
 impl fmt::Debug for HttpClient {
@@ -227,7 +302,8 @@ impl fmt::Debug for HttpClient {
             .field("base_url", &self.base_url)
             .field("timeout", &self.timeout)
             .field("credentials", &self.credentials)
-            .finish()
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
     }
 }
 
@@ -252,7 +328,35 @@ impl HttpClient {
             base_url: base_url.trim_end_matches('/').to_owned(),
             timeout: DEFAULT_TIMEOUT,
             credentials,
+            retry: RetryPolicy::none(),
+            limiter: None,
+            stats: Arc::default(),
         })
+    }
+
+    /// Applies [`TransportOptions`]: timeout, retries, limiter, credentials, client.
+    pub fn with_options(mut self, options: &TransportOptions) -> Self {
+        if let Some(timeout) = options.timeout {
+            self.timeout = timeout;
+        }
+        self.retry = options.retry.unwrap_or_default();
+        self.limiter = options.limiter.clone();
+        if let Some(credentials) = &options.credentials {
+            self.credentials = credentials.clone();
+        }
+        if let Some(client) = &options.client {
+            self.client = client.clone();
+        }
+        self
+    }
+
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    pub fn stats(&self) -> &Arc<TransportStats> {
+        &self.stats
     }
 
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
@@ -270,8 +374,11 @@ impl HttpClient {
         self.provider
     }
 
-    pub fn base_url(&self) -> &str {
-        &self.base_url
+    /// The account's base URL: the credentials' (after a refresh moved the account) or the configured one.
+    pub fn base_url(&self) -> String {
+        self.credentials
+            .base_url()
+            .unwrap_or_else(|| self.base_url.clone())
     }
 
     pub fn timeout(&self) -> Duration {
@@ -279,9 +386,11 @@ impl HttpClient {
     }
 
     fn url(&self, path: &str) -> Result<url::Url> {
+        let base_url = self.base_url();
+        let base_url = base_url.trim_end_matches('/');
         let full = if path.starts_with("http://") || path.starts_with("https://") {
             // Credentials go only to the account's own origin, whatever a provider's body says.
-            let base = url::Url::parse(&self.base_url).ok();
+            let base = url::Url::parse(base_url).ok();
             let target = url::Url::parse(path).ok();
             let same_origin =
                 matches!((&base, &target), (Some(b), Some(t)) if b.origin() == t.origin());
@@ -296,7 +405,7 @@ impl HttpClient {
             }
             path.to_owned()
         } else {
-            format!("{}/{}", self.base_url, path.trim_start_matches('/'))
+            format!("{base_url}/{}", path.trim_start_matches('/'))
         };
         url::Url::parse(&full).map_err(|e| Error::InvalidResponse {
             provider: self.provider,
@@ -306,30 +415,64 @@ impl HttpClient {
     }
 
     /// Sends `request`; a 2xx answer comes back whole, anything else goes through `classifier`.
-    /// After a 401 the credentials get one chance to refresh, then the request is sent once more.
+    /// Transient failures are retried per the client's [`RetryPolicy`]; after a 401 the credentials
+    /// get one chance to refresh, then the request is sent once more.
     pub async fn send(
         &self,
         request: &Request,
         classifier: &dyn ErrorClassifier,
     ) -> Result<HttpResponse> {
+        let started = Instant::now();
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let error = match self.attempt(request, classifier).await {
+                Ok(response) => return Ok(response),
+                Err(error) => error,
+            };
+            let Some(delay) = self.retry.delay_after(attempt, &error, started.elapsed()) else {
+                return Err(error);
+            };
+            self.stats.retries.fetch_add(1, Ordering::Relaxed);
+            tracing::debug!(provider = self.provider.as_str(), attempt, delay_ms = delay.as_millis() as u64, error = %error, "retrying");
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    /// One attempt: limiter, credentials, send, and at most one refresh-and-resend after a 401.
+    async fn attempt(
+        &self,
+        request: &Request,
+        classifier: &dyn ErrorClassifier,
+    ) -> Result<HttpResponse> {
+        let _permit = match &self.limiter {
+            Some(limiter) => Some(limiter.acquire().await),
+            None => None,
+        };
+        let mut auth = self.credentials.headers().await?;
         let mut refreshed = false;
         loop {
-            let response = self.send_once(request).await?;
+            let response = self.send_once(request, &auth).await?;
             if response.status.is_success() {
                 return Ok(response);
             }
             if response.status == StatusCode::UNAUTHORIZED
                 && !refreshed
-                && self.credentials.refresh().await?
+                && self.credentials.refresh(&auth).await?
             {
                 refreshed = true;
+                auth = self.credentials.headers().await?;
                 continue;
             }
             return Err(classifier.classify(&response));
         }
     }
 
-    async fn send_once(&self, request: &Request) -> Result<HttpResponse> {
+    async fn send_once(
+        &self,
+        request: &Request,
+        auth: &[(HeaderName, HeaderValue)],
+    ) -> Result<HttpResponse> {
         let mut url = self.url(&request.path)?;
         if !request.query.is_empty() {
             url.query_pairs_mut().extend_pairs(request.query.iter());
@@ -338,7 +481,7 @@ impl HttpClient {
             .client
             .request(request.method.clone(), url)
             .timeout(self.timeout);
-        for (name, value) in self.credentials.headers().await? {
+        for (name, value) in auth {
             builder = builder.header(name, value);
         }
         for (name, value) in &request.headers {
@@ -349,6 +492,7 @@ impl HttpClient {
                 .header(http::header::CONTENT_TYPE, "application/json")
                 .body(body.clone());
         }
+        self.stats.requests.fetch_add(1, Ordering::Relaxed);
         let started = Instant::now();
         let response = builder.send().await.map_err(|e| self.transport_error(e))?;
         let status = response.status();

@@ -1,0 +1,136 @@
+//! Retries, Retry-After and the request limiter, through the real HttpClient.
+
+use crm_core::transport::{
+    classify_status, HttpClient, HttpResponse, Request, RequestLimiter, RetryPolicy,
+    StaticCredentials, TransportOptions,
+};
+use crm_core::{Error, Provider, RateLimit};
+use secrecy::SecretString;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn classify(resp: &HttpResponse) -> Error {
+    classify_status(
+        Provider::Copper,
+        resp,
+        format!("status {}", resp.status),
+        None,
+        RateLimit::default(),
+    )
+}
+
+fn client(server: &MockServer, options: TransportOptions) -> HttpClient {
+    let creds = Arc::new(
+        StaticCredentials::authorization("Bearer", &SecretString::from("t".to_owned())).unwrap(),
+    );
+    HttpClient::new(Provider::Copper, &server.uri(), creds)
+        .unwrap()
+        .with_options(&options)
+}
+
+fn fast_retries(attempts: u32) -> TransportOptions {
+    TransportOptions {
+        retry: Some(RetryPolicy {
+            max_attempts: attempts,
+            base_delay: Duration::from_millis(5),
+            max_delay: Duration::from_millis(20),
+            max_retry_after: Duration::from_secs(2),
+            deadline: Duration::from_secs(5),
+        }),
+        ..TransportOptions::default()
+    }
+}
+
+#[tokio::test]
+async fn bursts_of_503_and_429_are_absorbed() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "0"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("ok"))
+        .mount(&server)
+        .await;
+    let c = client(&server, fast_retries(4));
+    let resp = c.send(&Request::get("/x"), &classify).await.unwrap();
+    assert_eq!(&resp.body[..], b"ok");
+    assert_eq!(c.stats().retries(), 3);
+    assert_eq!(c.stats().requests(), 4);
+}
+
+#[tokio::test]
+async fn gives_up_after_the_budget_with_the_last_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(502))
+        .mount(&server)
+        .await;
+    let c = client(&server, fast_retries(3));
+    let err = c.send(&Request::get("/x"), &classify).await.unwrap_err();
+    assert_eq!(err.http_status(), 502);
+    assert_eq!(c.stats().requests(), 3);
+}
+
+#[tokio::test]
+async fn never_retries_client_errors() {
+    for status in [400u16, 401, 403, 404, 500] {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(status))
+            .mount(&server)
+            .await;
+        let c = client(&server, fast_retries(4));
+        c.send(&Request::get("/x"), &classify).await.unwrap_err();
+        assert_eq!(c.stats().requests(), 1, "status {status}");
+    }
+}
+
+#[tokio::test]
+async fn a_retry_after_beyond_the_cap_is_passed_on_not_waited() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "3600"))
+        .mount(&server)
+        .await;
+    let c = client(&server, fast_retries(4));
+    let started = Instant::now();
+    let err = c.send(&Request::get("/x"), &classify).await.unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(1));
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(3600)));
+    assert_eq!(c.stats().requests(), 1);
+}
+
+#[tokio::test]
+async fn the_limiter_paces_requests() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
+    let limiter = Arc::new(RequestLimiter::unlimited().with_rate(4, Duration::from_millis(200)));
+    let c = client(
+        &server,
+        TransportOptions {
+            limiter: Some(limiter),
+            ..TransportOptions::default()
+        },
+    );
+    let started = Instant::now();
+    for _ in 0..8 {
+        c.send(&Request::get("/x"), &classify).await.unwrap();
+    }
+    assert!(
+        started.elapsed() >= Duration::from_millis(150),
+        "{:?}",
+        started.elapsed()
+    );
+}
