@@ -186,7 +186,7 @@ impl Error {
         match self {
             Error::Timeout { .. } | Error::Transport { .. } => true,
             Error::RateLimited { remote, .. } => remote.as_ref().is_none_or(|r| r.status == 429),
-            Error::Remote { remote, .. } => matches!(remote.status, 502 | 503 | 504),
+            Error::Remote { remote, .. } => (502..=504).contains(&remote.status),
             _ => false,
         }
     }
