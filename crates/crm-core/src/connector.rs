@@ -77,4 +77,17 @@ pub trait Connector: Send + Sync + fmt::Debug {
 
     /// Maps one raw record to a unified lead (without `remote_data`, which the pipeline attaches).
     fn map_lead(&self, record: &RawValue, options: &MapOptions) -> Result<Lead, MapError>;
+
+    /// The paging state `pages_ahead` pages after `request`'s position, when the provider's paging
+    /// lets us compute it without fetching (page numbers, offsets). Used to prefetch pages in
+    /// parallel; `None` (the default) means pages must be fetched one after the other. A prediction
+    /// is always checked against the `next` the provider really returns before its page is used.
+    fn state_after(
+        &self,
+        request: &PageRequest<'_>,
+        pages_ahead: u32,
+    ) -> Option<serde_json::Value> {
+        let _ = (request, pages_ahead);
+        None
+    }
 }

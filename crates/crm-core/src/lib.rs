@@ -5,6 +5,7 @@
 //! - [`capabilities`] and [`seed`]: what a connector supports, checked against the documentation.
 //! - [`connector`]: the [`Connector`] trait each provider crate implements.
 //! - [`list`]: the pipeline (validate, cursor, fetch, map) and the all-pages stream.
+//! - [`prefetch`]: the all-pages stream with several pages in flight where paging allows it.
 //! - [`cursor`]: opaque, signed cursors bound to account, provider and filters.
 //! - [`shape`] and [`normalize`]: response formats, key_by, exclude_fields, remote_data.
 //! - [`transport`]: the HTTP client seam (base URL, timeout, credentials, error mapping).
@@ -20,6 +21,7 @@ pub mod lead;
 pub mod list;
 pub mod normalize;
 pub mod params;
+pub mod prefetch;
 pub mod provider;
 pub mod query;
 pub mod seed;
@@ -36,6 +38,7 @@ pub use list::{
     list_page, stream_leads, stream_pages, Items, ListContext, ListedPage, ResponseFormat,
 };
 pub use params::ListRequest;
+pub use prefetch::stream_pages_prefetch;
 pub use provider::Provider;
 pub use query::{FilterKey, LeadFilters, LeadQuery, Operator, TimeRange};
 pub use shape::{render, FieldPath, ResponseOptions};

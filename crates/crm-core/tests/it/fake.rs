@@ -42,6 +42,13 @@ pub struct Fake {
     pub empty_forever: bool,
     /// A record id whose record does not fit the mapping.
     pub broken: Option<usize>,
+    /// Delay per page.
+    pub latency: std::time::Duration,
+    /// Serve at most this many records per page whatever the page size (so predicted offsets are
+    /// wrong and the prefetcher must recover).
+    pub short_pages: Option<usize>,
+    /// Offer `state_after` predictions.
+    pub predictable: bool,
 }
 
 impl Fake {
@@ -76,7 +83,13 @@ impl Connector for Fake {
                 ..RawPage::default()
             });
         }
-        let size = request.page_size.unwrap_or(CAPS.natural_page_size) as usize;
+        if !self.latency.is_zero() {
+            tokio::time::sleep(self.latency).await;
+        }
+        let mut size = request.page_size.unwrap_or(CAPS.natural_page_size) as usize;
+        if let Some(short) = self.short_pages {
+            size = size.min(short);
+        }
         let owner = request.query.filters.owner_id.clone();
         let end = (offset + size).min(self.total);
         let records = (offset..end)
@@ -103,6 +116,28 @@ impl Connector for Fake {
             next,
             ..RawPage::default()
         })
+    }
+
+    fn state_after(
+        &self,
+        request: &PageRequest<'_>,
+        pages_ahead: u32,
+    ) -> Option<serde_json::Value> {
+        if !self.predictable {
+            return None;
+        }
+        let offset = match request.state {
+            Some(s) => {
+                state_from::<State>(s.clone(), Provider::Pipedrive)
+                    .ok()?
+                    .offset
+            }
+            None => 0,
+        };
+        let size = request.page_size.unwrap_or(CAPS.natural_page_size) as usize;
+        Some(state_to(&State {
+            offset: offset + size * pages_ahead as usize,
+        }))
     }
 
     fn map_lead(&self, record: &RawValue, _: &MapOptions) -> Result<Lead, MapError> {

@@ -4,6 +4,7 @@
 mod fake;
 mod oauth;
 mod pipeline;
+mod prefetch;
 mod resilience;
 mod stream;
 mod transport;
