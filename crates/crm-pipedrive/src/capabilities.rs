@@ -63,7 +63,8 @@ mod tests {
         query.filters.name = Some("x".into());
         let err = CAPABILITIES.validate(&query).unwrap_err();
         assert!(
-            err.to_string().contains("`name` is not supported for Pipedrive"),
+            err.to_string()
+                .contains("`name` is not supported for Pipedrive"),
             "{err}"
         );
     }

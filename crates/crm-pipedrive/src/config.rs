@@ -11,8 +11,10 @@
 //! for OAuth, the `api_domain` that came with the token. Every secret is a [`SecretString`]; the
 //! `Debug` output of every type here shows `[REDACTED]` in its place.
 
-use crm_core::transport::{Credentials, StaticCredentials, DEFAULT_TIMEOUT};
-use crm_core::Result;
+use crm_core::transport::{
+    ClientAuthStyle, Credentials, OAuthSettings, StaticCredentials, DEFAULT_TIMEOUT,
+};
+use crm_core::{Provider, Result};
 use http::HeaderName;
 use secrecy::SecretString;
 use std::sync::Arc;
@@ -28,7 +30,8 @@ pub const API_TOKEN_LEADS_PATH: &str = "/v1/leads";
 pub const OAUTH_LEADS_PATH: &str = "/api/v1/leads";
 
 /// What the token refresh needs (`POST {token_url}`, form `grant_type=refresh_token`, Basic auth
-/// `client_id:client_secret`). Stored now; refreshing is the resilience layer's job.
+/// `client_id:client_secret`). [`Config::oauth_settings`] hands them to crm-core's refreshing
+/// credentials; this crate never calls the token endpoint itself.
 #[derive(Debug, Clone)]
 pub struct OAuthRefresh {
     pub client_id: String,
@@ -147,6 +150,28 @@ impl Config {
         self.timeout = timeout;
         self
     }
+
+    /// Pipedrive's token endpoint settings for `crm_core::transport::OAuthCredentials`: HTTP Basic
+    /// client auth, `Bearer` calls, and `api_domain` as the account's new base URL. `None` for API
+    /// tokens or when no refresh settings were given.
+    pub fn oauth_settings(&self) -> Option<OAuthSettings> {
+        let Auth::OAuth {
+            refresh: Some(refresh),
+            ..
+        } = &self.auth
+        else {
+            return None;
+        };
+        Some(OAuthSettings {
+            provider: Provider::Pipedrive,
+            token_url: refresh.token_url.clone(),
+            client_id: refresh.client_id.clone(),
+            client_secret: refresh.client_secret.clone(),
+            style: ClientAuthStyle::BasicAuth,
+            scheme: "Bearer",
+            base_url_field: Some("api_domain"),
+        })
+    }
 }
 
 #[cfg(test)]
@@ -192,13 +217,25 @@ mod tests {
     #[test]
     fn refresh_is_kept_for_oauth_only() {
         let refresh = OAuthRefresh::new("id", secret("s"), secret("r")).with_token_url("http://x");
-        let oauth = Config::oauth("https://a.pipedrive.com", secret("a")).with_refresh(refresh.clone());
+        let oauth =
+            Config::oauth("https://a.pipedrive.com", secret("a")).with_refresh(refresh.clone());
         assert!(matches!(
             &oauth.auth,
             Auth::OAuth { refresh: Some(r), .. } if r.token_url == "http://x"
         ));
         let api = Config::api_token(secret("t")).with_refresh(refresh);
         assert!(matches!(api.auth, Auth::ApiToken(_)));
+        assert!(api.oauth_settings().is_none());
+
+        let settings = oauth.oauth_settings().expect("refresh settings");
+        assert_eq!(settings.token_url, "http://x");
+        assert_eq!(settings.client_id, "id");
+        assert_eq!(settings.style, ClientAuthStyle::BasicAuth);
+        assert_eq!(settings.scheme, "Bearer");
+        assert_eq!(settings.base_url_field, Some("api_domain"));
+        assert!(Config::oauth("https://a.pipedrive.com", secret("a"))
+            .oauth_settings()
+            .is_none());
     }
 
     #[test]

@@ -20,9 +20,6 @@ pub struct LeadsEnvelope {
     pub data: Option<Vec<Box<RawValue>>>,
     #[serde(default)]
     pub additional_data: Option<AdditionalData>,
-    /// Set when `success` is false.
-    #[serde(default)]
-    pub error: Option<String>,
 }
 
 /// Paging figures. The OpenAPI spec puts them directly in `additional_data`; other v1 lists and
@@ -60,7 +57,7 @@ pub struct RawLead<'a> {
     #[serde(default, borrow)]
     pub id: Option<IdText<'a>>,
     #[serde(default, borrow)]
-    pub title: Option<Cow<'a, str>>,
+    pub title: Option<Text<'a>>,
     #[serde(default, borrow)]
     pub owner_id: Option<IdText<'a>>,
     #[serde(default, borrow)]
@@ -68,11 +65,11 @@ pub struct RawLead<'a> {
     #[serde(default, borrow)]
     pub organization_id: Option<IdText<'a>>,
     #[serde(default, borrow)]
-    pub source_name: Option<Cow<'a, str>>,
+    pub source_name: Option<Text<'a>>,
     #[serde(default, borrow)]
-    pub add_time: Option<Cow<'a, str>>,
+    pub add_time: Option<Text<'a>>,
     #[serde(default, borrow)]
-    pub update_time: Option<Cow<'a, str>>,
+    pub update_time: Option<Text<'a>>,
 }
 
 /// An id as text, read without going through a float: an integer (`1092`), a string (a lead's
@@ -128,6 +125,45 @@ impl<'de> Visitor<'de> for IdVisitor {
     }
 }
 
+/// A JSON string that borrows from the input when it has no escapes (serde's own `Cow` support
+/// always copies inside an `Option`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text<'a>(pub Cow<'a, str>);
+
+impl Text<'_> {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(TextVisitor)
+    }
+}
+
+struct TextVisitor;
+
+impl<'de> Visitor<'de> for TextVisitor {
+    type Value = Text<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Text(Cow::Borrowed(v)))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Text(Cow::Owned(v.to_owned())))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Text(Cow::Owned(v)))
+    }
+}
+
 /// `{success:false, error, error_info, errorCode}`: Pipedrive's error body.
 #[derive(Debug, Default, Deserialize)]
 pub struct ErrorBody<'a> {
@@ -150,7 +186,10 @@ mod tests {
         )
         .unwrap();
         let p = flat.additional_data.unwrap().pagination();
-        assert_eq!((p.start, p.limit, p.more_items_in_collection, p.next_start), (Some(0), Some(2), Some(true), None));
+        assert_eq!(
+            (p.start, p.limit, p.more_items_in_collection, p.next_start),
+            (Some(0), Some(2), Some(true), None)
+        );
 
         let nested: LeadsEnvelope = serde_json::from_str(
             r#"{"success":true,"data":null,"additional_data":{"pagination":{"start":2,"limit":2,"more_items_in_collection":false,"next_start":4}}}"#,
@@ -158,10 +197,14 @@ mod tests {
         .unwrap();
         assert!(nested.data.is_none());
         let p = nested.additional_data.unwrap().pagination();
-        assert_eq!((p.start, p.more_items_in_collection, p.next_start), (Some(2), Some(false), Some(4)));
+        assert_eq!(
+            (p.start, p.more_items_in_collection, p.next_start),
+            (Some(2), Some(false), Some(4))
+        );
 
         let bare: LeadsEnvelope =
-            serde_json::from_str(r#"{"success":true,"data":[{"id":"x"}],"additional_data":null}"#).unwrap();
+            serde_json::from_str(r#"{"success":true,"data":[{"id":"x"}],"additional_data":null}"#)
+                .unwrap();
         assert!(bare.additional_data.is_none());
     }
 
@@ -181,14 +224,19 @@ mod tests {
     fn strings_borrow_unless_escaped() {
         let json = r#"{"id":"a","title":"plain","source_name":"with \"quote\""}"#;
         let lead: RawLead<'_> = serde_json::from_str(json).unwrap();
-        assert!(matches!(lead.title, Some(Cow::Borrowed("plain"))));
-        assert_eq!(lead.source_name.as_deref(), Some("with \"quote\""));
+        assert!(matches!(lead.title, Some(Text(Cow::Borrowed("plain")))));
+        assert_eq!(lead.source_name.unwrap().as_str(), "with \"quote\"");
         assert!(matches!(lead.id, Some(IdText(Cow::Borrowed("a")))));
     }
 
     #[test]
     fn floats_and_other_shapes_are_not_ids() {
-        for json in [r#"{"owner_id":1.5}"#, r#"{"owner_id":true}"#, r#"{"owner_id":[1]}"#, r#"{"owner_id":{"name":"x"}}"#] {
+        for json in [
+            r#"{"owner_id":1.5}"#,
+            r#"{"owner_id":true}"#,
+            r#"{"owner_id":[1]}"#,
+            r#"{"owner_id":{"name":"x"}}"#,
+        ] {
             assert!(serde_json::from_str::<RawLead<'_>>(json).is_err(), "{json}");
         }
     }

@@ -14,7 +14,10 @@ pub const DEFAULT_SORT: &str = "add_time ASC";
 
 /// Provider parameters `remote_query` may not set, and why.
 const RESERVED: &[(&str, &str)] = &[
-    ("limit", "the page size comes from `limit` (or `truto_ignore_limit`)"),
+    (
+        "limit",
+        "the page size comes from `limit` (or `truto_ignore_limit`)",
+    ),
     ("start", "the paging position comes from `next_cursor`"),
     ("owner_id", "use the `owner[id]` filter"),
     ("person_id", "use the `contact[id]` filter"),
@@ -23,8 +26,14 @@ const RESERVED: &[(&str, &str)] = &[
         "filter_id",
         "Pipedrive lets it override owner, contact and organization filters; use those filters",
     ),
-    ("api_token", "authentication comes from the connected account"),
-    ("access_token", "authentication comes from the connected account"),
+    (
+        "api_token",
+        "authentication comes from the connected account",
+    ),
+    (
+        "access_token",
+        "authentication comes from the connected account",
+    ),
 ];
 
 /// Largest id we send; Pipedrive ids are far below it, and it keeps the value an exact integer.
@@ -33,7 +42,10 @@ const MAX_ID: u64 = i64::MAX as u64;
 /// Parses a Pipedrive id given as a filter value: ASCII digits only, greater than zero.
 pub fn positive_id(filter: FilterKey, value: &str) -> Result<u64> {
     let parsed = if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
-        value.parse::<u64>().ok().filter(|&id| id > 0 && id <= MAX_ID)
+        value
+            .parse::<u64>()
+            .ok()
+            .filter(|&id| id > 0 && id <= MAX_ID)
     } else {
         None
     };
@@ -134,7 +146,10 @@ mod tests {
     #[test]
     fn ignore_limit_sends_no_limit() {
         let request = build("/v1/leads", &LeadQuery::default(), None, 200).unwrap();
-        assert_eq!(pairs(&request), [("start", "200"), ("sort", "add_time ASC")]);
+        assert_eq!(
+            pairs(&request),
+            [("start", "200"), ("sort", "add_time ASC")]
+        );
     }
 
     #[test]
@@ -157,8 +172,22 @@ mod tests {
     #[test]
     fn bad_ids_are_refused_naming_the_filter() {
         let bad = [
-            "", "0", "-1", "+1", " 1", "1 ", "1.0", "1e3", "abc", "12abc", "1&owner_id=2", "1,2",
-            "１", "٣", "9223372036854775808", "99999999999999999999999",
+            "",
+            "0",
+            "-1",
+            "+1",
+            " 1",
+            "1 ",
+            "1.0",
+            "1e3",
+            "abc",
+            "12abc",
+            "1&owner_id=2",
+            "1,2",
+            "１",
+            "٣",
+            "9223372036854775808",
+            "99999999999999999999999",
         ];
         for value in bad {
             for (filter, slot) in [
@@ -238,5 +267,24 @@ mod tests {
             ..LeadQuery::default()
         };
         assert!(build("/v1/leads", &query, Some(2), 0).is_err());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ids_are_accepted_exactly_when_they_are_positive_integers(value in "\\PC{0,24}") {
+            let expected = value.bytes().all(|b| b.is_ascii_digit())
+                && value.parse::<u64>().is_ok_and(|n| n > 0 && n <= i64::MAX as u64);
+            let got = positive_id(FilterKey::OwnerId, &value);
+            proptest::prop_assert_eq!(got.is_ok(), expected);
+            if let Ok(n) = got {
+                // What is sent is the number, never the caller's text.
+                proptest::prop_assert!(n.to_string().bytes().all(|b| b.is_ascii_digit()));
+            }
+        }
+
+        #[test]
+        fn digit_strings_round_trip(n in 1u64..=i64::MAX as u64) {
+            proptest::prop_assert_eq!(positive_id(FilterKey::ContactId, &n.to_string()).unwrap(), n);
+        }
     }
 }

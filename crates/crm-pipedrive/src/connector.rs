@@ -1,0 +1,79 @@
+//! [`PipedriveConnector`]: one Pipedrive account behind the [`Connector`] trait.
+
+use crate::capabilities::CAPABILITIES;
+use crate::config::Config;
+use crate::paging::{next_start, PageState};
+use crate::records::LeadsEnvelope;
+use crate::{errors, mapping, request};
+use async_trait::async_trait;
+use crm_core::transport::{parse_body, HttpClient, TransportOptions};
+use crm_core::{
+    Capabilities, Connector, Lead, MapError, MapOptions, PageRequest, Provider, RawPage, Result,
+};
+use serde_json::value::RawValue;
+
+/// Lists one Pipedrive account's leads. Cheap to share (`Arc<dyn Connector>`); holds no secret
+/// in its `Debug` output.
+#[derive(Debug)]
+pub struct PipedriveConnector {
+    client: HttpClient,
+    leads_path: &'static str,
+}
+
+impl PipedriveConnector {
+    /// Checks the configuration (base URL, header-safe credentials) and builds the client. Sends
+    /// each request once (no retries): see [`PipedriveConnector::with_options`].
+    pub fn new(config: Config) -> Result<Self> {
+        let credentials = config.auth.credentials()?;
+        let client = HttpClient::new(Provider::Pipedrive, &config.base_url, credentials)?
+            .with_timeout(config.timeout);
+        Ok(PipedriveConnector {
+            client,
+            leads_path: config.auth.leads_path(),
+        })
+    }
+
+    /// Like [`PipedriveConnector::new`], with the transport's retries, limiter, client and
+    /// credentials (e.g. `OAuthCredentials` built from [`Config::oauth_settings`]).
+    pub fn with_options(config: Config, options: &TransportOptions) -> Result<Self> {
+        let mut connector = PipedriveConnector::new(config)?;
+        connector.client = connector.client.with_options(options);
+        Ok(connector)
+    }
+}
+
+#[async_trait]
+impl Connector for PipedriveConnector {
+    fn capabilities(&self) -> &'static Capabilities {
+        &CAPABILITIES
+    }
+
+    async fn fetch_page(&self, page: PageRequest<'_>) -> Result<RawPage> {
+        let start = PageState::from_request(page.state)?;
+        let request = request::build(self.leads_path, page.query, page.page_size, start)?;
+        let response = self.client.send(&request, &errors::classify).await?;
+        let rate_limit = errors::rate_limit(&response);
+        let envelope: LeadsEnvelope = parse_body(Provider::Pipedrive, &response)?;
+        if envelope.success == Some(false) {
+            return Err(errors::unsuccessful(&response));
+        }
+        let records = envelope.data.unwrap_or_default();
+        let next = next_start(start, records.len(), envelope.additional_data.as_ref())?;
+        tracing::debug!(
+            provider = "pipedrive",
+            start,
+            records = records.len(),
+            next_start = next,
+            "leads page"
+        );
+        Ok(RawPage {
+            records,
+            next: next.map(|start| PageState { start }.to_json()),
+            rate_limit,
+        })
+    }
+
+    fn map_lead(&self, record: &RawValue, _options: &MapOptions) -> Result<Lead, MapError> {
+        mapping::map_lead(record)
+    }
+}
