@@ -60,9 +60,8 @@ impl Config {
     /// change the path's structure.
     pub(crate) fn search_path(&self) -> Result<String> {
         let v = self.api_version.as_str();
-        let well_formed = v.len() > 1
-            && v.starts_with('v')
-            && v.bytes().skip(1).all(|b| b.is_ascii_digit());
+        let well_formed =
+            v.len() > 1 && v.starts_with('v') && v.bytes().skip(1).all(|b| b.is_ascii_digit());
         if !well_formed {
             return Err(Error::invalid(
                 "api_version",
@@ -107,10 +106,7 @@ mod tests {
         );
         for bad in ["", "v", "1", "v1/../x", "v1?x", "V1"] {
             let err = config.clone().with_api_version(bad).search_path();
-            assert!(
-                matches!(err, Err(Error::InvalidParameter { .. })),
-                "{bad}"
-            );
+            assert!(matches!(err, Err(Error::InvalidParameter { .. })), "{bad}");
         }
     }
 }

@@ -19,11 +19,11 @@ impl Text<'_> {
     }
 }
 
-impl<'de> Deserialize<'de> for Text<'de> {
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct TextVisitor;
-        impl<'de> Visitor<'de> for TextVisitor {
-            type Value = Text<'de>;
+        struct TextVisitor<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for TextVisitor<'a> {
+            type Value = Text<'a>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a string")
             }
@@ -37,7 +37,7 @@ impl<'de> Deserialize<'de> for Text<'de> {
                 Ok(Text(Cow::Owned(v)))
             }
         }
-        deserializer.deserialize_str(TextVisitor)
+        deserializer.deserialize_str(TextVisitor(std::marker::PhantomData))
     }
 }
 
@@ -138,9 +138,10 @@ mod tests {
 
     #[test]
     fn nulls_and_missing_keys_are_none() {
-        let record: LeadRecord<'_> =
-            serde_json::from_str(r#"{"id": 7, "address": null, "email": null, "assignee_id": null}"#)
-                .unwrap();
+        let record: LeadRecord<'_> = serde_json::from_str(
+            r#"{"id": 7, "address": null, "email": null, "assignee_id": null}"#,
+        )
+        .unwrap();
         assert!(record.address.is_none());
         assert!(record.email.is_none());
         assert!(record.assignee_id.is_none());

@@ -2,7 +2,7 @@
 
 use crate::capabilities::CAPABILITIES;
 use crate::config::Config;
-use crate::paging::{next_start, PageState};
+use crate::paging::{next_start, PageState, MAX_START};
 use crate::records::LeadsEnvelope;
 use crate::{errors, mapping, request};
 use async_trait::async_trait;
@@ -73,7 +73,56 @@ impl Connector for PipedriveConnector {
         })
     }
 
+    /// Offsets are predictable: page `k` ahead starts `k * page size` later (Pipedrive's default
+    /// page when none is sent). The prefetcher checks each guess against the real `next_start`.
+    fn state_after(&self, page: &PageRequest<'_>, pages_ahead: u32) -> Option<serde_json::Value> {
+        let start = PageState::from_request(page.state).ok()?;
+        let size = page.page_size.unwrap_or(CAPABILITIES.natural_page_size);
+        let next = start.checked_add(u64::from(size) * u64::from(pages_ahead))?;
+        (next <= MAX_START).then(|| PageState { start: next }.to_json())
+    }
+
     fn map_lead(&self, record: &RawValue, _options: &MapOptions) -> Result<Lead, MapError> {
         mapping::map_lead(record)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crm_core::LeadQuery;
+    use secrecy::SecretString;
+
+    #[test]
+    fn predicts_offsets_for_prefetching() {
+        let connector =
+            PipedriveConnector::new(Config::api_token(SecretString::from("t".to_owned()))).unwrap();
+        let query = LeadQuery::default();
+        let state = PageState { start: 40 }.to_json();
+        let page = PageRequest {
+            query: &query,
+            page_size: Some(20),
+            state: Some(&state),
+        };
+        assert_eq!(
+            connector.state_after(&page, 3),
+            Some(PageState { start: 100 }.to_json())
+        );
+        let first = PageRequest {
+            query: &query,
+            page_size: None,
+            state: None,
+        };
+        assert_eq!(
+            connector.state_after(&first, 1),
+            Some(PageState { start: 100 }.to_json())
+        );
+        let far = PageState { start: MAX_START }.to_json();
+        let page = PageRequest {
+            query: &query,
+            page_size: Some(500),
+            state: Some(&far),
+        };
+        assert_eq!(connector.state_after(&page, 1), None);
     }
 }

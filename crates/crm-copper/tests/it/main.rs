@@ -1,1 +1,10 @@
-//! Integration tests.
+//! Integration tests: recorded Copper exchanges (fixtures/copper) replayed through wiremock and
+//! listed through the real pipeline (`crm_core::list_page` / `stream_leads`) with signed cursors.
+
+mod capabilities;
+mod errors;
+mod filters;
+mod mapping;
+mod paging;
+mod refusals;
+mod support;

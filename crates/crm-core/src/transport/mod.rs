@@ -323,7 +323,7 @@ impl HttpClient {
             ));
         }
         Ok(HttpClient {
-            client: shared_client(),
+            client: new_client(),
             provider,
             base_url: base_url.trim_end_matches('/').to_owned(),
             timeout: DEFAULT_TIMEOUT,
@@ -539,17 +539,14 @@ impl HttpClient {
     }
 }
 
-/// One process-wide reqwest client (connection pool) unless a caller provides its own.
-fn shared_client() -> reqwest::Client {
-    static CLIENT: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
-    CLIENT
-        .get_or_init(|| {
-            reqwest::Client::builder()
-                .user_agent(concat!("crm-leads/", env!("CARGO_PKG_VERSION")))
-                .build()
-                .unwrap_or_default()
-        })
-        .clone()
+/// A new reqwest client (connection pool) per account unless a caller provides one. Not one per
+/// process: a pooled connection is tied to the tokio runtime that opened it, and a client shared
+/// across runtimes fails requests once that runtime is gone.
+fn new_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .user_agent(concat!("crm-leads/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .unwrap_or_default()
 }
 
 /// Parses a 2xx body as JSON of type `T`; anything else is an [`Error::InvalidResponse`] that keeps
