@@ -89,7 +89,9 @@ pub static DATA_CENTRES: &[DataCentre] = &[
 /// The data centre with this id (`eu`, `EU`), if any.
 pub fn by_id(id: &str) -> Option<&'static DataCentre> {
     let id = id.trim();
-    DATA_CENTRES.iter().find(|dc| dc.id.eq_ignore_ascii_case(id))
+    DATA_CENTRES
+        .iter()
+        .find(|dc| dc.id.eq_ignore_ascii_case(id))
 }
 
 /// The data centre an API domain belongs to: `https://www.zohoapis.eu` and hosts under the same
@@ -131,9 +133,15 @@ mod tests {
             ("https://www.zohoapis.com", "https://accounts.zoho.com"),
             ("https://www.zohoapis.eu", "https://accounts.zoho.eu"),
             ("https://www.zohoapis.in", "https://accounts.zoho.in"),
-            ("https://www.zohoapis.com.au", "https://accounts.zoho.com.au"),
+            (
+                "https://www.zohoapis.com.au",
+                "https://accounts.zoho.com.au",
+            ),
             ("https://www.zohoapis.jp", "https://accounts.zoho.jp"),
-            ("https://www.zohoapis.com.cn", "https://accounts.zoho.com.cn"),
+            (
+                "https://www.zohoapis.com.cn",
+                "https://accounts.zoho.com.cn",
+            ),
             ("https://www.zohoapis.ca", "https://accounts.zohocloud.ca"),
             ("https://www.zohoapis.sa", "https://accounts.zoho.sa"),
         ];
@@ -160,7 +168,10 @@ mod tests {
             for_api_domain("https://zohoapis.com.cn").map(|d| d.id),
             Some("cn")
         );
-        assert_eq!(by_id(" CA ").map(|d| d.accounts_server), Some("https://accounts.zohocloud.ca"));
+        assert_eq!(
+            by_id(" CA ").map(|d| d.accounts_server),
+            Some("https://accounts.zohocloud.ca")
+        );
     }
 
     #[test]
