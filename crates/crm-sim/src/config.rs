@@ -1,0 +1,134 @@
+//! What a simulator is started with (`SimConfig`) and what it hands back to the caller
+//! (`SimCredentials`): kept apart from the server so tests can build configs without a runtime.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::faults::Faults;
+
+/// Which CRM a simulator imitates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SimProvider {
+    Copper,
+    Pipedrive,
+    Salesforce,
+    Zoho,
+}
+
+impl SimProvider {
+    /// The four providers, in a fixed order.
+    pub const ALL: [SimProvider; 4] = [
+        SimProvider::Copper,
+        SimProvider::Pipedrive,
+        SimProvider::Salesforce,
+        SimProvider::Zoho,
+    ];
+
+    /// Lower-case name, as used in account files (`copper`, `pipedrive`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SimProvider::Copper => "copper",
+            SimProvider::Pipedrive => "pipedrive",
+            SimProvider::Salesforce => "salesforce",
+            SimProvider::Zoho => "zoho",
+        }
+    }
+}
+
+impl fmt::Display for SimProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl FromStr for SimProvider {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "copper" => Ok(SimProvider::Copper),
+            "pipedrive" => Ok(SimProvider::Pipedrive),
+            "salesforce" => Ok(SimProvider::Salesforce),
+            "zoho" => Ok(SimProvider::Zoho),
+            other => Err(format!("unknown provider {other:?}")),
+        }
+    }
+}
+
+/// How to build a simulator: the dataset (seed and size, or exact records) and the initial faults.
+#[derive(Clone, Debug)]
+pub struct SimConfig {
+    /// Seed of the deterministic generator: same seed and size, same records.
+    pub seed: u64,
+    /// Number of generated leads (ignored when `records` is set).
+    pub leads: usize,
+    /// Serve exactly these records (in the provider's shape) instead of generated ones, for a
+    /// test that needs one specific value. See [`crate::data::generate`] to start from generated data.
+    pub records: Option<Vec<Value>>,
+    /// Faults active from the first request (change them later with `SimHandle::set_faults`).
+    pub faults: Faults,
+    /// Salesforce only: fields hidden by field-level security (absent from describe; selecting
+    /// or filtering on them gives `INVALID_FIELD`).
+    pub hidden_fields: Vec<String>,
+    /// Zoho only: the org's UTC offset in minutes, used in every date-time (default +05:30).
+    pub zoho_utc_offset_minutes: i32,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        SimConfig {
+            seed: 42,
+            leads: 250,
+            records: None,
+            faults: Faults::default(),
+            hidden_fields: Vec::new(),
+            zoho_utc_offset_minutes: 330,
+        }
+    }
+}
+
+impl SimConfig {
+    /// A config with this seed and number of leads, no faults.
+    pub fn new(seed: u64, leads: usize) -> Self {
+        SimConfig {
+            seed,
+            leads,
+            ..SimConfig::default()
+        }
+    }
+
+    /// Start with these faults.
+    pub fn with_faults(mut self, faults: Faults) -> Self {
+        self.faults = faults;
+        self
+    }
+
+    /// Serve exactly these records.
+    pub fn with_records(mut self, records: Vec<Value>) -> Self {
+        self.records = Some(records);
+        self
+    }
+}
+
+/// The credentials a simulator accepts right now, in the shape of the account store's
+/// `[account.credentials]` (fields a provider does not use are `None`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct SimCredentials {
+    /// OAuth access token (Salesforce, Zoho, Pipedrive OAuth): the newest one issued.
+    pub access_token: Option<String>,
+    /// OAuth refresh token (Salesforce, Zoho, Pipedrive): the newest one issued.
+    pub refresh_token: Option<String>,
+    /// OAuth client id for the token endpoint.
+    pub client_id: Option<String>,
+    /// OAuth client secret for the token endpoint.
+    pub client_secret: Option<String>,
+    /// The simulated token endpoint (absolute URL).
+    pub token_url: Option<String>,
+    /// Copper API key (`X-PW-AccessToken`) or Pipedrive API token (`x-api-token`).
+    pub api_key: Option<String>,
+    /// Copper: the user email sent as `X-PW-UserEmail`.
+    pub user_email: Option<String>,
+}
