@@ -1,0 +1,1 @@
+//! The fault suite: faults injected by the simulators vs what the connectors survive.

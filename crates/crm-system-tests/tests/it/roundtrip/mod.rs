@@ -1,0 +1,1 @@
+//! Paging completeness of each connector against its simulator.
