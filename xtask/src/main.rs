@@ -1,8 +1,16 @@
-//! `cargo xtask`: project maintenance tasks (fixture recording and checking land here).
+//! `cargo xtask`: fixture maintenance. See `cargo xtask --help` and `xtask/README.md`.
 
-fn main() {
-    #[allow(clippy::print_stdout)]
-    {
-        println!("cargo xtask: no tasks yet. Planned: `cargo xtask fixtures record|check`.");
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = xtask::cli::Cli::parse();
+    match xtask::cli::run(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
     }
 }
