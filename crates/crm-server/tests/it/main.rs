@@ -1,0 +1,12 @@
+//! crm-server's integration tests: the real axum app, called in-process (tower `oneshot`) or over
+//! a loopback port, with JSON snapshots (insta) of every answer class.
+
+mod cli;
+mod errors;
+mod leads;
+mod logs;
+mod openapi;
+mod providers;
+mod sandbox;
+mod store;
+mod support;
