@@ -9,16 +9,22 @@
 use crate::lead::Lead;
 use std::str::FromStr;
 
-/// ISO 3166-1 alpha-2 code for a country code or name (`US`, `USA`, `United States`, `germany`).
+/// ISO 3166-1 alpha-2 code for a country code or name (`US`, `USA`, `United States`, `germany`,
+/// `United Kingdom`).
 pub fn country_code(value: &str) -> Option<&'static str> {
     let v = value.trim();
     if v.is_empty() {
         return None;
     }
+    // celes keys its names and aliases without spaces (`unitedkingdom`, `newzealand`): a name of
+    // several words is looked up with only its letters (codes are not, so `U.S.` stays unknown).
+    let letters = || -> String { v.chars().filter(|c| c.is_alphabetic()).collect() };
     let country = celes::Country::from_str(v)
         .ok()
         .or_else(|| celes::Country::from_alpha2(v.to_ascii_uppercase()).ok())
-        .or_else(|| celes::Country::from_alpha3(v.to_ascii_uppercase()).ok())?;
+        .or_else(|| celes::Country::from_alpha3(v.to_ascii_uppercase()).ok())
+        .or_else(|| celes::Country::from_name(letters()).ok())
+        .or_else(|| celes::Country::from_alias(letters()).ok())?;
     Some(country.alpha2)
 }
 
@@ -74,6 +80,11 @@ mod tests {
         assert_eq!(country_code("USA"), Some("US"));
         assert_eq!(country_code("United States"), Some("US"));
         assert_eq!(country_code("Germany"), Some("DE"));
+        assert_eq!(country_code("United Kingdom"), Some("GB"));
+        assert_eq!(country_code("UNITED KINGDOM"), Some("GB"));
+        assert_eq!(country_code("New Zealand"), Some("NZ"));
+        assert_eq!(country_code("South Africa"), Some("ZA"));
+        assert_eq!(country_code("U.S."), None);
         assert_eq!(country_code("Atlantis"), None);
         assert_eq!(country_code(""), None);
     }

@@ -2,5 +2,5 @@
 //! `roundtrip`: all pages, random page sizes and filters, equal to the simulator's own set.
 //! `resilience`: faults injected by the simulators and what survives them.
 
-mod roundtrip;
 mod resilience;
+mod roundtrip;
