@@ -19,7 +19,6 @@ use http::{HeaderName, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::value::RawValue;
 use std::sync::Arc;
-use std::time::Duration;
 
 const ACCESS_TOKEN: HeaderName = HeaderName::from_static("x-pw-accesstoken");
 const USER_EMAIL: HeaderName = HeaderName::from_static("x-pw-useremail");
@@ -75,10 +74,10 @@ impl CopperConnector {
         Ok(connector)
     }
 
-    /// A limiter that keeps one account inside Copper's 180 requests per minute; share one per
-    /// account (`TransportOptions::limiter`).
+    /// A limiter that keeps one account inside Copper's 180 requests per rolling minute; share
+    /// one per account (`TransportOptions::limiter`). The same as [`crate::default_limiter`].
     pub fn rate_limiter() -> RequestLimiter {
-        RequestLimiter::unlimited().with_rate(REQUESTS_PER_MINUTE, Duration::from_secs(60))
+        crate::limits::default_limiter()
     }
 }
 

@@ -76,7 +76,7 @@ fn copper_message(body: &[u8]) -> Option<String> {
 
 /// Reads a 2xx search body: a bare JSON array of leads, each kept as raw JSON.
 pub fn parse_page(response: &HttpResponse) -> Result<Vec<Box<RawValue>>> {
-    serde_json::from_slice(&response.body).map_err(|e| {
+    crate::records::parse_page(&response.body).map_err(|e| {
         let message = match serde_json::from_slice::<ErrorBody<'_>>(&response.body) {
             Ok(ErrorBody {
                 message: Some(Text(m)),

@@ -10,6 +10,7 @@
 //! - [`shape`] and [`normalize`]: response formats, key_by, exclude_fields, remote_data.
 //! - [`transport`]: the HTTP client seam (base URL, timeout, credentials, error mapping).
 //! - [`error`]: one error type whose variants map to the HTTP contract's statuses.
+//! - [`json`]: reading fields of records serde_json has already checked, without a second pass.
 //!
 //! This crate knows no provider's API, no HTTP server and no database.
 
@@ -17,6 +18,7 @@ pub mod capabilities;
 pub mod connector;
 pub mod cursor;
 pub mod error;
+pub mod json;
 pub mod lead;
 pub mod list;
 pub mod normalize;
@@ -28,6 +30,7 @@ pub mod seed;
 pub mod shape;
 pub mod time;
 pub mod transport;
+mod write;
 
 pub use capabilities::{Capabilities, FilterSupport, ResponseField};
 pub use connector::{Connector, MapError, MapOptions, PageRequest, RawPage};

@@ -125,24 +125,24 @@ pub fn map_records(
         include_custom_fields: query.filters.include_custom_fields,
     };
     let provider = connector.capabilities().provider;
-    records
-        .into_iter()
-        .enumerate()
-        .map(|(index, record)| {
-            let mut lead =
-                connector
-                    .map_lead(&record, &options)
-                    .map_err(|e| Error::InvalidResponse {
-                        provider,
-                        message: format!(
-                            "record #{index} of the page does not fit the lead mapping: {e}"
-                        ),
-                        remote: None,
-                    })?;
-            lead.remote_data = Some(record);
-            Ok(lead)
-        })
-        .collect()
+    // Sized once: collecting through `Result` would start from nothing and move the growing
+    // buffer of leads several times per page.
+    let mut leads = Vec::with_capacity(records.len());
+    for (index, record) in records.into_iter().enumerate() {
+        let mut lead =
+            connector
+                .map_lead(&record, &options)
+                .map_err(|e| Error::InvalidResponse {
+                    provider,
+                    message: format!(
+                        "record #{index} of the page does not fit the lead mapping: {e}"
+                    ),
+                    remote: None,
+                })?;
+        lead.remote_data = Some(record);
+        leads.push(lead);
+    }
+    Ok(leads)
 }
 
 /// Consecutive empty pages tolerated while the provider still says "more" (guards a provider that

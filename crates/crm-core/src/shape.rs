@@ -1,7 +1,8 @@
 //! Response shaping shared by all connectors: the `{"result", "next_cursor"}` envelope,
 //! `truto_key_by`, `truto_exclude_fields`, `truto_ignore_remote_data` and the `normalized` format.
 //!
-//! The common case (no key_by, no exclusions, unified or raw) serializes leads straight to bytes.
+//! The common case (no key_by, no exclusions, unified or raw) serializes leads straight to bytes
+//! (unified: `crate::write`, byte-for-byte what serde_json writes, into a buffer sized once).
 //! The shaping options work on each item's serialized JSON through [`json_edit`], which keeps every
 //! untouched value byte-for-byte (big numbers in `remote_data` stay exact, key order stays).
 
@@ -75,6 +76,17 @@ fn to_json_error(e: serde_json::Error) -> Error {
     )
 }
 
+/// A generous guess of one lead's unified fields when serialized, to size the response buffer
+/// once (an over-estimate costs untouched address space only; growing would copy the page).
+const UNIFIED_BYTES: usize = 1024;
+
+/// Serializes into a buffer of `capacity` bytes (plus room for the envelope).
+fn to_vec_sized<T: Serialize>(value: &T, capacity: usize) -> Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(capacity + 64);
+    serde_json::to_writer(&mut out, value).map_err(to_json_error)?;
+    Ok(out)
+}
+
 /// Renders a page as the endpoint's JSON body.
 pub fn render(page: ListedPage, options: &ResponseOptions) -> Result<Vec<u8>> {
     let next_cursor = page.next_cursor.as_deref();
@@ -88,11 +100,13 @@ pub fn render(page: ListedPage, options: &ResponseOptions) -> Result<Vec<u8>> {
                 leads.iter_mut().for_each(normalize::normalize_lead);
             }
             if simple && options.format != ResponseFormat::Normalized {
-                return serde_json::to_vec(&Envelope {
-                    result: &leads,
-                    next_cursor,
-                })
-                .map_err(to_json_error);
+                let capacity: usize = leads
+                    .iter()
+                    .map(|l| UNIFIED_BYTES + l.remote_data.as_ref().map_or(0, |r| r.get().len()))
+                    .sum();
+                let mut out = Vec::with_capacity(capacity + 64);
+                crate::write::leads_page(&mut out, &leads, next_cursor);
+                return Ok(out);
             }
             let items = leads
                 .iter()
@@ -102,11 +116,14 @@ pub fn render(page: ListedPage, options: &ResponseOptions) -> Result<Vec<u8>> {
         }
         Items::Raw(records) => {
             if simple {
-                return serde_json::to_vec(&Envelope {
-                    result: &records,
-                    next_cursor,
-                })
-                .map_err(to_json_error);
+                let capacity = records.iter().map(|r| r.get().len() + 1).sum();
+                return to_vec_sized(
+                    &Envelope {
+                        result: &records,
+                        next_cursor,
+                    },
+                    capacity,
+                );
             }
             let items = records
                 .into_iter()

@@ -1,7 +1,9 @@
 //! Date-times: one output format (RFC 3339, UTC, milliseconds, `Z`) and tolerant parsing of the
 //! shapes providers send (`+0000` offsets without a colon, org offsets, date-only values, Unix seconds).
 
-use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeZone, Timelike, Utc};
+use chrono::{
+    DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone, Timelike, Utc,
+};
 use serde::{Serialize, Serializer};
 use std::fmt;
 
@@ -16,13 +18,15 @@ impl Timestamp {
 
     /// Writes the canonical form into a fixed buffer; this runs once per date field per lead, so it
     /// avoids chrono's general formatter. Years outside 0..=9999 fall back to chrono.
-    fn write_canonical(&self, out: &mut [u8; 24]) -> bool {
-        let d = self.0;
+    pub(crate) fn write_canonical(&self, out: &mut [u8; 24]) -> bool {
+        // Read the parts from the UTC date and time once (the `DateTime` accessors each
+        // recompute the local date-time first).
+        let d = self.0.naive_utc();
         let year = d.year();
         if !(0..=9999).contains(&year) {
             return false;
         }
-        let millis = d.timestamp_subsec_millis().min(999);
+        let millis = (d.nanosecond() / 1_000_000).min(999);
         let parts: [(usize, u32, usize); 7] = [
             (0, year as u32, 4),
             (5, d.month(), 2),
@@ -84,22 +88,109 @@ pub struct TimeError {
 /// seconds, and date-only values (midnight UTC). A date-time without any offset is refused: guessing
 /// a time zone would shift filters silently.
 pub fn parse_datetime(value: &str) -> Result<Timestamp, TimeError> {
-    let s = value.trim();
+    let s = crate::lead::trim(value);
+    parse_fast(s)
+        .or_else(|| parse_general(s))
+        .ok_or_else(|| TimeError {
+            value: value.to_owned(),
+        })
+}
+
+/// chrono's parsers, tried in turn (the reference the fast path is tested against).
+fn parse_general(s: &str) -> Option<Timestamp> {
     if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
-        return Ok(Timestamp(dt.with_timezone(&Utc)));
+        return Some(Timestamp(dt.with_timezone(&Utc)));
     }
     if let Ok(dt) = DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f%z") {
-        return Ok(Timestamp(dt.with_timezone(&Utc)));
+        return Some(Timestamp(dt.with_timezone(&Utc)));
     }
     if let Ok(date) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
         if s.len() == 10 {
             let midnight = date.and_hms_opt(0, 0, 0).unwrap_or(NaiveDateTime::MIN);
-            return Ok(Timestamp(Utc.from_utc_datetime(&midnight)));
+            return Some(Timestamp(Utc.from_utc_datetime(&midnight)));
         }
     }
-    Err(TimeError {
-        value: value.to_owned(),
-    })
+    None
+}
+
+/// The shapes providers send on every record, read without chrono's general parsers:
+/// `YYYY-MM-DD` and `YYYY-MM-DDTHH:MM:SS[.f]` (1 to 9 fraction digits) followed by `Z`, `±HH:MM`
+/// (Zoho, Pipedrive, RFC 3339) or `±HHMM` (Salesforce). `None` means "not one of these shapes"
+/// and the caller falls back to chrono; when it answers, the answer is chrono's (property-tested
+/// below). This runs up to four times per lead.
+fn parse_fast(s: &str) -> Option<Timestamp> {
+    const SCALE: [u32; 10] = [
+        1_000_000_000,
+        100_000_000,
+        10_000_000,
+        1_000_000,
+        100_000,
+        10_000,
+        1_000,
+        100,
+        10,
+        1,
+    ];
+    let b = s.as_bytes();
+    let two = |i: usize| -> Option<u32> {
+        let (hi, lo) = (
+            b.get(i)?.wrapping_sub(b'0'),
+            b.get(i + 1)?.wrapping_sub(b'0'),
+        );
+        (hi < 10 && lo < 10).then(|| u32::from(hi) * 10 + u32::from(lo))
+    };
+    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let year = two(0)? * 100 + two(2)?;
+    let date = NaiveDate::from_ymd_opt(year as i32, two(5)?, two(8)?)?;
+    if b.len() == 10 {
+        return Some(Timestamp(date.and_time(NaiveTime::MIN).and_utc()));
+    }
+    if b.len() < 20 || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let (hour, minute, second) = (two(11)?, two(14)?, two(17)?);
+    if hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    let mut i = 19;
+    let mut nanos = 0u32;
+    if b[i] == b'.' {
+        let start = i + 1;
+        i = start;
+        while i < b.len() && b[i].is_ascii_digit() {
+            if i - start < 9 {
+                nanos = nanos * 10 + u32::from(b[i] - b'0');
+            }
+            i += 1;
+        }
+        let digits = i - start;
+        if digits == 0 || digits > 9 {
+            return None;
+        }
+        nanos *= SCALE[digits];
+    }
+    let offset = match &b[i..] {
+        [b'Z'] => 0,
+        [sign @ (b'+' | b'-'), _, _, b':', _, _] | [sign @ (b'+' | b'-'), _, _, _, _] => {
+            let hours = two(i + 1)?;
+            let minutes = two(b.len() - 2)?;
+            if hours > 23 || minutes > 59 {
+                return None;
+            }
+            let seconds = i64::from(hours * 3600 + minutes * 60);
+            if *sign == b'-' {
+                -seconds
+            } else {
+                seconds
+            }
+        }
+        _ => return None,
+    };
+    let local = date.and_hms_nano_opt(hour, minute, second, nanos)?;
+    let utc = local.checked_sub_signed(TimeDelta::seconds(offset))?;
+    Some(Timestamp(utc.and_utc()))
 }
 
 /// Like [`parse_datetime`], for provider values that may be absent or blank.
@@ -174,6 +265,84 @@ mod tests {
             t.to_string(),
             t.0.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
         );
+    }
+
+    /// Provider-shaped date-times built from parts, some out of range on purpose.
+    fn shaped() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        (
+            (0u32..10_000, 0u32..14, 0u32..33),
+            (0u32..25, 0u32..61, 0u32..62),
+            proptest::option::of("[0-9]{0,11}"),
+            prop_oneof![
+                Just("Z".to_owned()),
+                Just("z".to_owned()),
+                Just(String::new()),
+                (0u32..25, 0u32..61, any::<bool>(), any::<bool>()).prop_map(
+                    |(h, m, neg, colon)| {
+                        let sign = if neg { '-' } else { '+' };
+                        if colon {
+                            format!("{sign}{h:02}:{m:02}")
+                        } else {
+                            format!("{sign}{h:02}{m:02}")
+                        }
+                    }
+                ),
+            ],
+            prop_oneof![Just('T'), Just('t'), Just(' ')],
+            any::<bool>(),
+        )
+            .prop_map(|((y, mo, d), (h, mi, s), frac, zone, sep, date_only)| {
+                let date = format!("{y:04}-{mo:02}-{d:02}");
+                if date_only {
+                    return date;
+                }
+                let frac = frac.map(|f| format!(".{f}")).unwrap_or_default();
+                format!("{date}{sep}{h:02}:{mi:02}:{s:02}{frac}{zone}")
+            })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(20_000))]
+
+        /// The fast path answers exactly what chrono answers, or leaves the value to chrono.
+        #[test]
+        fn fast_parser_agrees_with_chrono(value in shaped()) {
+            if let Some(fast) = parse_fast(&value) {
+                proptest::prop_assert_eq!(Some(fast), parse_general(&value), "{}", value);
+            }
+            proptest::prop_assert_eq!(parse_datetime(&value).ok(), parse_general(value.trim()));
+        }
+
+        #[test]
+        fn fast_parser_agrees_with_chrono_on_any_text(value in "[-+0-9:.TZ ]{8,32}|\\PC{0,30}") {
+            if let Some(fast) = parse_fast(&value) {
+                proptest::prop_assert_eq!(Some(fast), parse_general(&value), "{}", value);
+            }
+        }
+    }
+
+    #[test]
+    fn fast_parser_takes_the_provider_shapes() {
+        for value in [
+            "2024-01-01",
+            "2024-01-01T09:30:00Z",
+            "2020-10-14T11:30:36.551Z",
+            "2024-01-01T09:30:00.000+0000",
+            "2024-03-10T01:30:00+03:00",
+            "2024-03-10T01:30:00-05:30",
+            "2024-03-10T01:30:00.123456789-05:30",
+        ] {
+            let fast = parse_fast(value).unwrap_or_else(|| panic!("{value} is a fast shape"));
+            assert_eq!(Some(fast), parse_general(value), "{value}");
+        }
+        for value in [
+            "2024-01-01T09:30:00",
+            "2024-01-01 09:30:00Z",
+            "2016-12-31T23:59:60Z",
+        ] {
+            assert_eq!(parse_fast(value), None, "{value}");
+        }
     }
 
     proptest::proptest! {

@@ -12,7 +12,7 @@
 //! `Debug` output of every type here shows `[REDACTED]` in its place.
 
 use crm_core::transport::{
-    ClientAuthStyle, Credentials, OAuthSettings, StaticCredentials, DEFAULT_TIMEOUT,
+    ClientAuthStyle, Credentials, OAuthSettings, StaticCredentials, TokenSet, DEFAULT_TIMEOUT,
 };
 use crm_core::{Provider, Result};
 use http::HeaderName;
@@ -172,6 +172,24 @@ impl Config {
             base_url_field: Some("api_domain"),
         })
     }
+
+    /// The current OAuth tokens, for `OAuthCredentials` (expiry unknown: refreshed after a 401).
+    /// `None` for API tokens.
+    pub fn token_set(&self) -> Option<TokenSet> {
+        let Auth::OAuth {
+            access_token,
+            refresh,
+        } = &self.auth
+        else {
+            return None;
+        };
+        Some(TokenSet {
+            access_token: access_token.clone(),
+            refresh_token: refresh.as_ref().map(|r| r.refresh_token.clone()),
+            expires_at: None,
+            base_url: None,
+        })
+    }
 }
 
 #[cfg(test)]
@@ -236,6 +254,8 @@ mod tests {
         assert!(Config::oauth("https://a.pipedrive.com", secret("a"))
             .oauth_settings()
             .is_none());
+        assert!(oauth.token_set().unwrap().refresh_token.is_some());
+        assert!(api.token_set().is_none());
     }
 
     #[test]

@@ -3,10 +3,10 @@
 use crate::capabilities::CAPABILITIES;
 use crate::config::Config;
 use crate::paging::{next_start, PageState, MAX_START};
-use crate::records::LeadsEnvelope;
+use crate::records;
 use crate::{errors, mapping, request};
 use async_trait::async_trait;
-use crm_core::transport::{parse_body, HttpClient, TransportOptions};
+use crm_core::transport::{parse_body_with, HttpClient, TransportOptions};
 use crm_core::{
     Capabilities, Connector, Lead, MapError, MapOptions, PageRequest, Provider, RawPage, Result,
 };
@@ -53,7 +53,7 @@ impl Connector for PipedriveConnector {
         let request = request::build(self.leads_path, page.query, page.page_size, start)?;
         let response = self.client.send(&request, &errors::classify).await?;
         let rate_limit = errors::rate_limit(&response);
-        let envelope: LeadsEnvelope = parse_body(Provider::Pipedrive, &response)?;
+        let envelope = parse_body_with(Provider::Pipedrive, &response, records::parse_page)?;
         if envelope.success == Some(false) {
             return Err(errors::unsuccessful(&response));
         }

@@ -90,6 +90,7 @@ mod capabilities;
 mod config;
 mod connector;
 mod errors;
+pub mod limits;
 mod mapping;
 mod paging;
 mod records;
@@ -101,5 +102,7 @@ pub use config::{
     OAUTH_TOKEN_URL,
 };
 pub use connector::PipedriveConnector;
+pub use limits::default_limiter;
 pub use paging::{PageState, MAX_START};
+pub use records::{parse_page, AdditionalData, LeadsEnvelope, Pagination};
 pub use request::DEFAULT_SORT;

@@ -22,6 +22,12 @@ pub struct LeadsEnvelope {
     pub additional_data: Option<AdditionalData>,
 }
 
+/// Reads one `GET /v1/leads` body: the envelope once, each record kept as raw JSON. The connector
+/// reads every page through this function (benchmarks call it on pages without HTTP).
+pub fn parse_page(body: &[u8]) -> serde_json::Result<LeadsEnvelope> {
+    serde_json::from_slice(body)
+}
+
 /// Paging figures. The OpenAPI spec puts them directly in `additional_data`; other v1 lists and
 /// some recordings nest them under `additional_data.pagination` and add `next_start`.
 #[derive(Debug, Default, Deserialize)]

@@ -6,10 +6,12 @@ use crate::describe::LeadDescribe;
 use crate::errors::{self, LIMIT_INFO_HEADER};
 use crate::mapping::map_record;
 use crate::paging::{self, Position};
-use crate::records::QueryResponse;
+use crate::records;
 use crate::request;
 use async_trait::async_trait;
-use crm_core::transport::{parse_body, HttpClient, Request, StaticCredentials, TransportOptions};
+use crm_core::transport::{
+    parse_body, parse_body_with, HttpClient, Request, StaticCredentials, TransportOptions,
+};
 use crm_core::{
     Capabilities, Connector, Lead, MapError, MapOptions, PageRequest, Provider, RawPage, Result,
 };
@@ -127,7 +129,7 @@ impl Connector for SalesforceConnector {
 
         let response = self.http.send(&http_request, &errors::classify).await?;
         let rate_limit = errors::parse_limit_info(response.header(LIMIT_INFO_HEADER));
-        let mut body: QueryResponse = parse_body(Provider::Salesforce, &response)?;
+        let mut body = parse_body_with(Provider::Salesforce, &response, records::parse_page)?;
         let next = paging::next_state(&position, page.page_size, &mut body)?;
         Ok(RawPage {
             records: body.records,

@@ -33,7 +33,7 @@ enum ErrorBody {
 
 /// `(used, max)` from the `api-usage=<used>/<max>` entry of `Sforce-Limit-Info` (other entries,
 /// such as `per-app-api-usage`, are skipped).
-fn api_usage(header: Option<&str>) -> Option<(u64, u64)> {
+pub(crate) fn api_usage(header: Option<&str>) -> Option<(u64, u64)> {
     header
         .into_iter()
         .flat_map(|h| h.split(','))

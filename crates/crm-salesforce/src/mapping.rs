@@ -15,7 +15,7 @@ const PHONE_TYPES: [&str; 3] = ["work", "mobile", "fax"];
 /// Maps one raw Lead record. A record that is not an object, has no `Id`, or holds a value of the
 /// wrong type fails with the record id and field named (the page fails; nothing is dropped).
 pub fn map_record(raw: &RawValue, options: &MapOptions) -> Result<Lead, MapError> {
-    let record = LeadRecord::parse(raw.get(), options.include_custom_fields)
+    let record = LeadRecord::parse(raw, options.include_custom_fields)
         .map_err(|e| MapError::new(None, "record", format!("not a Salesforce Lead record: {e}")))?;
     let id = record
         .id
@@ -67,13 +67,17 @@ pub fn map_record(raw: &RawValue, options: &MapOptions) -> Result<Lead, MapError
     lead.converted_contact = Field::text(record.converted_contact_id.as_deref());
     lead.converted_account = Field::text(record.converted_account_id.as_deref());
     if options.include_custom_fields {
-        lead.custom_fields = Some(CustomFields(
-            record
-                .custom
-                .iter()
-                .map(|(name, value)| (name.to_string(), (*value).to_owned()))
-                .collect(),
-        ));
+        let custom = record
+            .custom
+            .iter()
+            .map(|(name, value)| {
+                // The value's exact text (it is valid JSON: it comes from the checked record).
+                RawValue::from_string(value.get().to_owned())
+                    .map(|raw| (name.to_string(), raw))
+                    .map_err(|e| MapError::new(Some(id), name.as_ref(), e))
+            })
+            .collect::<Result<_, _>>()?;
+        lead.custom_fields = Some(CustomFields(custom));
     }
     Ok(lead)
 }

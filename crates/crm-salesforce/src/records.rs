@@ -2,13 +2,12 @@
 //!
 //! The envelope keeps each record as raw JSON (for `remote_data` and the `raw` format). A record is
 //! then read once, borrowing its strings where they carry no JSON escapes, into [`LeadRecord`]; a
-//! field of the wrong type is reported with its name instead of failing the whole parse.
+//! field of the wrong type is reported with its name instead of failing the whole read.
 
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use crm_core::json::{self, JsonText};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::borrow::Cow;
-use std::fmt;
 
 /// `GET .../query` and `GET .../query/<locator>-<offset>` answers.
 #[derive(Debug, Deserialize)]
@@ -19,6 +18,12 @@ pub struct QueryResponse {
     #[serde(rename = "nextRecordsUrl", default)]
     pub next_records_url: Option<String>,
     pub records: Vec<Box<RawValue>>,
+}
+
+/// Reads one query answer: the envelope once, each record kept as raw JSON. The connector reads
+/// every page through this function (benchmarks call it on pages without HTTP).
+pub fn parse_page(body: &[u8]) -> serde_json::Result<QueryResponse> {
+    serde_json::from_slice(body)
 }
 
 /// The Lead fields the mapping reads, borrowed from the record's JSON where possible.
@@ -45,18 +50,37 @@ pub struct LeadRecord<'a> {
     pub converted_contact_id: Option<Cow<'a, str>>,
     pub converted_account_id: Option<Cow<'a, str>>,
     /// `__c` fields in record order, values untouched (collected only when asked for).
-    pub custom: Vec<(Cow<'a, str>, &'a RawValue)>,
+    pub custom: Vec<(Cow<'a, str>, JsonText<'a>)>,
     /// The first known field whose value is not a string or null: (field, why).
     pub bad_field: Option<(String, String)>,
 }
 
 impl<'a> LeadRecord<'a> {
-    /// Reads one record. Fails only when the text is not a JSON object.
-    pub fn parse(json: &'a str, collect_custom: bool) -> Result<LeadRecord<'a>, serde_json::Error> {
-        let mut deserializer = serde_json::Deserializer::from_str(json);
-        let record = RecordSeed { collect_custom }.deserialize(&mut deserializer)?;
-        deserializer.end()?;
-        Ok(record)
+    /// Reads one record: a walk over its members ([`crm_core::json`]) with no second validating
+    /// parse, since the record was checked as JSON when the page was parsed. Fails only when the
+    /// record is not a JSON object.
+    pub fn parse(record: &'a RawValue, collect_custom: bool) -> Result<LeadRecord<'a>, String> {
+        let members = json::members(record).ok_or("expected a JSON object")?;
+        let mut lead = LeadRecord::default();
+        for (key, value) in members {
+            if let Some(slot) = lead.slot(&key) {
+                if value.is_null() {
+                    *slot = None;
+                } else if let Some(text) = value.as_str() {
+                    *slot = Some(text);
+                } else {
+                    *slot = None;
+                    if lead.bad_field.is_none() {
+                        let why =
+                            format!("expected a string or null, got {}", excerpt(value.get()));
+                        lead.bad_field = Some((key.into_owned(), why));
+                    }
+                }
+            } else if collect_custom && key.ends_with("__c") {
+                lead.custom.push((key, value));
+            }
+        }
+        Ok(lead)
     }
 
     fn slot(&mut self, key: &str) -> Option<&mut Option<Cow<'a, str>>> {
@@ -86,77 +110,6 @@ impl<'a> LeadRecord<'a> {
     }
 }
 
-/// A string that borrows from the input unless it had to be unescaped.
-struct Text<'a>(Cow<'a, str>);
-
-impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct TextVisitor;
-        impl<'de> Visitor<'de> for TextVisitor {
-            type Value = Text<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string or null")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(Text(Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(Text(Cow::Owned(v.to_owned())))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-                Ok(Text(Cow::Owned(v)))
-            }
-        }
-        deserializer.deserialize_str(TextVisitor)
-    }
-}
-
-struct RecordSeed {
-    collect_custom: bool,
-}
-
-impl<'de> DeserializeSeed<'de> for RecordSeed {
-    type Value = LeadRecord<'de>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for RecordSeed {
-    type Value = LeadRecord<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a Salesforce Lead record (a JSON object)")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut record = LeadRecord::default();
-        while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
-            if let Some(slot) = record.slot(&key) {
-                let raw: &'de RawValue = map.next_value()?;
-                match serde_json::from_str::<Option<Text<'de>>>(raw.get()) {
-                    Ok(value) => *slot = value.map(|t| t.0),
-                    Err(_) => {
-                        *slot = None;
-                        if record.bad_field.is_none() {
-                            let why =
-                                format!("expected a string or null, got {}", excerpt(raw.get()));
-                            record.bad_field = Some((key.into_owned(), why));
-                        }
-                    }
-                }
-            } else if self.collect_custom && key.ends_with("__c") {
-                let raw: &'de RawValue = map.next_value()?;
-                record.custom.push((key, raw));
-            } else {
-                map.next_value::<IgnoredAny>()?;
-            }
-        }
-        Ok(record)
-    }
-}
-
 /// The start of a JSON value, for messages.
 fn excerpt(json: &str) -> String {
     const MAX: usize = 60;
@@ -170,10 +123,15 @@ fn excerpt(json: &str) -> String {
 mod tests {
     use super::*;
 
+    fn raw(json: &str) -> Box<RawValue> {
+        RawValue::from_string(json.to_owned()).unwrap()
+    }
+
     #[test]
     fn borrows_plain_strings_and_unescapes_others() {
         let json = r#"{"attributes":{"type":"Lead","url":"/x"},"Id":"00Q000000000001AAA","FirstName":"Zo\u00eb","LastName":null,"Street":"1 Main St\nSuite 2","Score__c":12.50,"Other":[1,2]}"#;
-        let record = LeadRecord::parse(json, true).unwrap();
+        let json = raw(json);
+        let record = LeadRecord::parse(&json, true).unwrap();
         assert!(matches!(
             record.id,
             Some(Cow::Borrowed("00Q000000000001AAA"))
@@ -185,13 +143,14 @@ mod tests {
         assert_eq!(record.custom[0].0, "Score__c");
         assert_eq!(record.custom[0].1.get(), "12.50");
         assert!(record.bad_field.is_none());
-        let without = LeadRecord::parse(json, false).unwrap();
+        let without = LeadRecord::parse(&json, false).unwrap();
         assert!(without.custom.is_empty());
     }
 
     #[test]
     fn wrong_types_are_reported_by_field() {
-        let record = LeadRecord::parse(r#"{"Id":"x","Phone":5551234,"Fax":true}"#, false).unwrap();
+        let json = raw(r#"{"Id":"x","Phone":5551234,"Fax":true}"#);
+        let record = LeadRecord::parse(&json, false).unwrap();
         let (field, why) = record.bad_field.unwrap();
         assert_eq!(field, "Phone");
         assert!(why.contains("5551234"), "{why}");
@@ -199,8 +158,12 @@ mod tests {
 
     #[test]
     fn non_objects_and_trailing_garbage_fail() {
-        for bad in ["[]", "\"x\"", "null", "{\"Id\":\"x\"} junk", "{\"Id\":"] {
-            assert!(LeadRecord::parse(bad, false).is_err(), "{bad}");
+        for bad in ["[]", "\"x\"", "null"] {
+            assert!(LeadRecord::parse(&raw(bad), false).is_err(), "{bad}");
+        }
+        // Text that is not JSON never becomes a record: the page parse refuses it.
+        for bad in ["{\"Id\":\"x\"} junk", "{\"Id\":"] {
+            assert!(RawValue::from_string(bad.to_owned()).is_err(), "{bad}");
         }
     }
 

@@ -2,7 +2,7 @@
 //! and (kept for the token-refresh flow) the OAuth client and refresh token.
 
 use crate::datacenter;
-use crm_core::transport::{ClientAuthStyle, OAuthSettings};
+use crm_core::transport::{ClientAuthStyle, OAuthSettings, TokenSet};
 use crm_core::{Error, Provider, Result};
 use secrecy::SecretString;
 use std::fmt;
@@ -32,7 +32,8 @@ pub struct Config {
     pub api_version: String,
     /// Per-request timeout.
     pub timeout: Duration,
-    /// What the token-refresh flow will need; stored, not used yet.
+    /// What a token refresh needs: [`Config::oauth_settings`] and [`Config::token_set`] build
+    /// crm-core's refreshing `OAuthCredentials` from it.
     pub refresh: Option<RefreshConfig>,
     /// Records reachable with `page` before switching to `page_token`. Always
     /// [`DISCRETE_PAGING_LIMIT`] in production; tests and simulators lower it to exercise the
@@ -40,8 +41,7 @@ pub struct Config {
     pub discrete_paging_limit: u32,
 }
 
-/// OAuth details for refreshing the access token (used by the refresh issue, kept here so an
-/// account's configuration is complete).
+/// OAuth details for refreshing the access token (`POST {accounts server}/oauth/v2/token`).
 #[derive(Clone)]
 pub struct RefreshConfig {
     pub client_id: String,
@@ -138,6 +138,16 @@ impl Config {
             scheme: crate::connector::AUTH_SCHEME,
             base_url_field: Some("api_domain"),
         }))
+    }
+
+    /// The current tokens, for `OAuthCredentials` (expiry unknown: refreshed after a 401).
+    pub fn token_set(&self) -> TokenSet {
+        TokenSet {
+            access_token: self.access_token.clone(),
+            refresh_token: self.refresh.as_ref().map(|r| r.refresh_token.clone()),
+            expires_at: None,
+            base_url: None,
+        }
     }
 
     /// The version as it appears in the path (`v8`), accepting `v8`, `V8` or `8`.
@@ -282,6 +292,7 @@ mod tests {
                 .as_deref(),
             Some("https://accounts.zohocloud.ca")
         );
+        assert!(config().token_set().refresh_token.is_some());
         let settings = config().oauth_settings().unwrap().unwrap();
         assert_eq!(
             settings.token_url,

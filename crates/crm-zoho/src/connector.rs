@@ -3,11 +3,11 @@
 use crate::capabilities::{CAPABILITIES, MAX_PAGE_SIZE};
 use crate::config::Config;
 use crate::paging::{self, MoreInfo, PagingState, Position};
-use crate::records::Envelope;
+use crate::records;
 use crate::{errors, mapping, request};
 use async_trait::async_trait;
 use crm_core::transport::{
-    parse_body, HttpClient, HttpResponse, StaticCredentials, TransportOptions,
+    parse_body_with, HttpClient, HttpResponse, StaticCredentials, TransportOptions,
 };
 use crm_core::{
     Capabilities, Connector, Error, Lead, MapError, MapOptions, PageRequest, Provider, RawPage,
@@ -100,7 +100,7 @@ impl Connector for ZohoConnector {
         if response.status == http::StatusCode::NO_CONTENT {
             return Ok(RawPage::default());
         }
-        let envelope: Envelope<'_> = parse_body(Provider::Zoho, &response)?;
+        let envelope = parse_body_with(Provider::Zoho, &response, records::parse_page)?;
         if envelope.status.as_deref() == Some("error") {
             return Err(errors::classify(&response));
         }

@@ -15,14 +15,16 @@
 //! Blank text counts as no value. Other unified fields are not supplied by Zoho and are omitted.
 
 use crate::records::{LeadRecord, OwnerRef};
+use crm_core::json::JsonText;
+use crm_core::lead::trim;
 use crm_core::time::parse_optional;
 use crm_core::{Address, EmailAddress, Field, Lead, MapError, PhoneNumber, Ref, Timestamp};
 use serde_json::value::RawValue;
 use std::borrow::Cow;
 
 /// Maps one record. A value of the wrong type fails with the record id and the Zoho field name.
-pub fn map_lead(record: &RawValue) -> Result<Lead, MapError> {
-    let raw: LeadRecord<'_> = serde_json::from_str(record.get()).map_err(|e| {
+pub fn map_lead<'r>(record: &'r RawValue) -> Result<Lead, MapError> {
+    let raw = LeadRecord::read(record).map_err(|e| {
         MapError::new(
             None,
             "<record>",
@@ -31,9 +33,13 @@ pub fn map_lead(record: &RawValue) -> Result<Lead, MapError> {
     })?;
     let id = record_id(raw.id).map_err(|m| MapError::new(None, "id", m))?;
     let at = |field: &str, message: String| MapError::new(Some(&id), field, message);
-    let read = |field: &str, value: Option<&RawValue>| text(value).map_err(|m| at(field, m));
-    let time = |field: &str, value: Option<&RawValue>| -> Result<Field<Timestamp>, MapError> {
-        let value = read(field, value)?;
+    // Borrowed text for dates and the street (no copy); owned text for lead fields.
+    let view = |field: &str, value: Option<JsonText<'r>>| text(value).map_err(|m| at(field, m));
+    let read = |field: &str, value: Option<JsonText<'r>>| {
+        view(field, value).map(|t| t.map(Cow::into_owned))
+    };
+    let time = |field: &str, value: Option<JsonText<'r>>| -> Result<Field<Timestamp>, MapError> {
+        let value = view(field, value)?;
         parse_optional(value.as_deref())
             .map(Field::from_option)
             .map_err(|e| at(field, e.to_string()))
@@ -41,7 +47,7 @@ pub fn map_lead(record: &RawValue) -> Result<Lead, MapError> {
 
     let owner = owner_id(raw.Owner).map_err(|m| at("Owner", m))?;
 
-    let (street_1, street_2) = street_lines(read("Street", raw.Street)?);
+    let (street_1, street_2) = street_lines(view("Street", raw.Street)?);
     let address = Address {
         street_1,
         street_2,
@@ -114,38 +120,45 @@ fn kind_of(raw: &str) -> &'static str {
 }
 
 /// A JSON string, borrowed when it has no escapes.
-fn json_string(raw: &str) -> Result<Cow<'_, str>, String> {
-    serde_json::from_str::<&str>(raw)
-        .map(Cow::Borrowed)
-        .or_else(|_| serde_json::from_str::<String>(raw).map(Cow::Owned))
-        .map_err(|e| format!("unreadable string ({e})"))
+fn json_string(value: JsonText<'_>) -> Result<Cow<'_, str>, String> {
+    value
+        .as_str()
+        .ok_or_else(|| format!("expected text, found {}", kind_of(value.get())))
 }
 
 /// A text value: a string (trimmed; blank = none) or a number written as its exact digits.
-fn text(value: Option<&RawValue>) -> Result<Option<String>, String> {
-    let Some(raw) = value.map(|v| v.get().trim()) else {
+/// Borrowed from the record unless the string had escapes.
+fn text(value: Option<JsonText<'_>>) -> Result<Option<Cow<'_, str>>, String> {
+    let Some(value) = value else {
         return Ok(None);
     };
+    let raw = value.get();
     let text = match raw.as_bytes().first() {
-        Some(b'"') => json_string(raw)?,
+        Some(b'"') => json_string(value)?,
         Some(b'-' | b'0'..=b'9') => Cow::Borrowed(raw),
         _ if raw == "null" => return Ok(None),
         _ => return Err(format!("expected text, found {}", kind_of(raw))),
     };
-    let trimmed = text.trim();
-    Ok((!trimmed.is_empty()).then(|| trimmed.to_owned()))
+    Ok(match text {
+        Cow::Borrowed(b) => Some(trim(b)).filter(|t| !t.is_empty()).map(Cow::Borrowed),
+        Cow::Owned(o) => {
+            let t = trim(&o);
+            (!t.is_empty()).then(|| Cow::Owned(t.to_owned()))
+        }
+    })
 }
 
 /// An id: a non-empty string kept as sent, or an integer kept as its exact digits (never
 /// through a float: Zoho ids have 19 digits).
-fn id_value(value: Option<&RawValue>) -> Result<Option<String>, String> {
-    let Some(raw) = value.map(|v| v.get().trim()) else {
+fn id_value(value: Option<JsonText<'_>>) -> Result<Option<String>, String> {
+    let Some(value) = value else {
         return Ok(None);
     };
+    let raw = value.get();
     match raw.as_bytes().first() {
         Some(b'"') => {
-            let s = json_string(raw)?;
-            let s = s.trim();
+            let s = json_string(value)?;
+            let s = trim(&s);
             Ok((!s.is_empty()).then(|| s.to_owned()))
         }
         Some(b'0'..=b'9') if raw.bytes().all(|b| b.is_ascii_digit()) => Ok(Some(raw.to_owned())),
@@ -157,35 +170,32 @@ fn id_value(value: Option<&RawValue>) -> Result<Option<String>, String> {
     }
 }
 
-fn record_id(value: Option<&RawValue>) -> Result<String, String> {
+fn record_id(value: Option<JsonText<'_>>) -> Result<String, String> {
     id_value(value)?.ok_or_else(|| "missing or empty; every Zoho record has an id".to_owned())
 }
 
 /// `Owner.id`; an absent or null owner is no owner.
-fn owner_id(value: Option<&RawValue>) -> Result<Option<String>, String> {
-    let Some(raw) = value else {
+fn owner_id(value: Option<JsonText<'_>>) -> Result<Option<String>, String> {
+    let Some(value) = value.filter(|v| !v.is_null()) else {
         return Ok(None);
     };
-    let owner: Option<OwnerRef<'_>> = serde_json::from_str(raw.get()).map_err(|_| {
+    let owner = OwnerRef::read(value).ok_or_else(|| {
         format!(
             "expected a user lookup object with an id, found {}",
-            kind_of(raw.get().trim())
+            kind_of(value.get())
         )
     })?;
-    match owner {
-        Some(owner) => id_value(owner.id).map_err(|m| format!("id: {m}")),
-        None => Ok(None),
-    }
+    id_value(owner.id).map_err(|m| format!("id: {m}"))
 }
 
 /// Zoho keeps the street in one field; its first line is `street_1`, any further lines
 /// `street_2`.
-fn street_lines(street: Option<String>) -> (Option<String>, Option<String>) {
+fn street_lines(street: Option<Cow<'_, str>>) -> (Option<String>, Option<String>) {
     let Some(street) = street else {
         return (None, None);
     };
     match street.split_once('\n') {
-        None => (Some(street), None),
+        None => (Some(street.into_owned()), None),
         Some((first, rest)) => {
             let first = first.trim();
             let rest = rest.trim();

@@ -1,6 +1,7 @@
 //! Integration tests: recorded Copper exchanges (fixtures/copper) replayed through wiremock and
 //! listed through the real pipeline (`crm_core::list_page` / `stream_leads`) with signed cursors.
 
+mod arbitrary_json;
 mod capabilities;
 mod errors;
 mod filters;

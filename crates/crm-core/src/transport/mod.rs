@@ -6,7 +6,7 @@ pub mod limits;
 pub mod oauth;
 pub mod retry;
 
-pub use limits::RequestLimiter;
+pub use limits::{RequestLimiter, Usage, UsageReader};
 pub use oauth::{ClientAuthStyle, OAuthCredentials, OAuthSettings, TokenSet, TokenSink};
 pub use retry::RetryPolicy;
 
@@ -259,6 +259,8 @@ pub struct TransportOptions {
     pub credentials: Option<Arc<dyn Credentials>>,
     /// A caller-provided reqwest client (connection pool, proxy, TLS settings).
     pub client: Option<reqwest::Client>,
+    /// Counters to share with the client (metrics, tests); the client keeps its own when `None`.
+    pub stats: Option<Arc<TransportStats>>,
 }
 
 impl fmt::Debug for TransportOptions {
@@ -347,6 +349,9 @@ impl HttpClient {
         if let Some(client) = &options.client {
             self.client = client.clone();
         }
+        if let Some(stats) = &options.stats {
+            self.stats = stats.clone();
+        }
         self
     }
 
@@ -416,12 +421,17 @@ impl HttpClient {
 
     /// Sends `request`; a 2xx answer comes back whole, anything else goes through `classifier`.
     /// Transient failures are retried per the client's [`RetryPolicy`]; after a 401 the credentials
-    /// get one chance to refresh, then the request is sent once more.
+    /// get one chance to refresh, then the request is sent once more. While the limiter's usage
+    /// budget is used up the call fails fast, without a request (see
+    /// [`RequestLimiter::with_usage_budget`]).
     pub async fn send(
         &self,
         request: &Request,
         classifier: &dyn ErrorClassifier,
     ) -> Result<HttpResponse> {
+        if let Some(limiter) = &self.limiter {
+            limiter.check_budget(self.provider)?;
+        }
         let started = Instant::now();
         let mut attempt = 0;
         loop {
@@ -453,6 +463,9 @@ impl HttpClient {
         let mut refreshed = false;
         loop {
             let response = self.send_once(request, &auth).await?;
+            if let Some(limiter) = &self.limiter {
+                limiter.observe(&response);
+            }
             if response.status.is_success() {
                 return Ok(response);
             }
@@ -555,7 +568,17 @@ pub fn parse_body<'a, T: serde::Deserialize<'a>>(
     provider: Provider,
     response: &'a HttpResponse,
 ) -> Result<T> {
-    serde_json::from_slice(&response.body).map_err(|e| Error::InvalidResponse {
+    parse_body_with(provider, response, serde_json::from_slice)
+}
+
+/// Like [`parse_body`], with the connector's own body parser (the one function that reads its
+/// page envelope, shared with benchmarks that parse pages without HTTP).
+pub fn parse_body_with<'a, T>(
+    provider: Provider,
+    response: &'a HttpResponse,
+    parse: impl FnOnce(&'a [u8]) -> serde_json::Result<T>,
+) -> Result<T> {
+    parse(&response.body[..]).map_err(|e| Error::InvalidResponse {
         provider,
         message: format!("the body is not the expected JSON ({e})"),
         remote: Some(response.remote(None)),

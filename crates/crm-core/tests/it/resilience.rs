@@ -134,3 +134,44 @@ async fn the_limiter_paces_requests() {
         started.elapsed()
     );
 }
+
+fn read_usage(resp: &HttpResponse) -> Option<crm_core::transport::Usage> {
+    let (used, max) = resp.header("x-usage")?.split_once('/')?;
+    Some(crm_core::transport::Usage {
+        used: used.parse().ok()?,
+        max: max.parse().ok()?,
+    })
+}
+
+#[tokio::test]
+async fn a_used_up_usage_budget_fails_fast_without_a_request() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).insert_header("x-usage", "5/5"))
+        .mount(&server)
+        .await;
+    let limiter = Arc::new(RequestLimiter::unlimited().with_usage_budget(
+        read_usage,
+        "the daily budget",
+        Duration::from_secs(3600),
+    ));
+    let c = client(
+        &server,
+        TransportOptions {
+            limiter: Some(limiter.clone()),
+            ..fast_retries(3)
+        },
+    );
+    c.send(&Request::get("/x"), &classify).await.unwrap();
+    let err = c.send(&Request::get("/x"), &classify).await.unwrap_err();
+    assert!(err.is_rate_limited(), "{err}");
+    assert!(err
+        .to_string()
+        .contains("the daily budget is used up (5 of 5"));
+    assert_eq!(c.stats().requests(), 1, "the second call sent nothing");
+    assert_eq!(c.stats().retries(), 0);
+    assert_eq!(
+        limiter.exhausted_usage(),
+        Some(crm_core::transport::Usage { used: 5, max: 5 })
+    );
+}
