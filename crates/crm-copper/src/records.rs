@@ -2,11 +2,8 @@
 //! over time); numbers that must stay exact (ids, Unix times) are kept as raw JSON text and read
 //! by [`crate::mapping`], which names the field when one does not fit.
 
-use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
-use std::borrow::Cow;
-use std::fmt;
 
 /// Reads one lead search body: a bare JSON array of leads, each kept as raw JSON. The connector
 /// reads every page through this function (benchmarks call it on pages without HTTP).
@@ -14,38 +11,7 @@ pub fn parse_page(body: &[u8]) -> serde_json::Result<Vec<Box<RawValue>>> {
     serde_json::from_slice(body)
 }
 
-/// A JSON string that borrows from the input when it has no escapes. (`Cow` alone inside an
-/// `Option` always allocates.)
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Text<'a>(pub Cow<'a, str>);
-
-impl Text<'_> {
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct TextVisitor<'a>(std::marker::PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> Visitor<'de> for TextVisitor<'a> {
-            type Value = Text<'a>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(Text(Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(Text(Cow::Owned(v.to_owned())))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-                Ok(Text(Cow::Owned(v)))
-            }
-        }
-        deserializer.deserialize_str(TextVisitor(std::marker::PhantomData))
-    }
-}
+pub use crm_core::text::Text;
 
 /// One lead of a search page: only the keys the mapping reads.
 #[derive(Debug, Deserialize)]
@@ -130,6 +96,7 @@ pub struct ErrorBody<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::borrow::Cow;
 
     #[test]
     fn text_borrows_when_it_can() {

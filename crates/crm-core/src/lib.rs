@@ -28,6 +28,7 @@ pub mod provider;
 pub mod query;
 pub mod seed;
 pub mod shape;
+pub mod text;
 pub mod time;
 pub mod transport;
 mod write;

@@ -1,0 +1,72 @@
+//! [`Text`]: a JSON string field that borrows from the record's bytes when it can.
+//!
+//! Provider record structs read most fields as optional strings. serde's own `Cow<str>` support
+//! borrows only for a bare `#[serde(borrow)] Cow` field and always copies inside an `Option`, so
+//! connectors use `Option<Text<'a>>` instead: no allocation for strings without escapes.
+
+use serde::de::{self, Deserializer, Visitor};
+use serde::Deserialize;
+use std::borrow::Cow;
+use std::fmt;
+
+/// A JSON string, borrowed from the input unless it had escapes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text<'a>(pub Cow<'a, str>);
+
+impl Text<'_> {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(TextVisitor)
+    }
+}
+
+struct TextVisitor;
+
+impl<'de> Visitor<'de> for TextVisitor {
+    type Value = Text<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Text(Cow::Borrowed(v)))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Text(Cow::Owned(v.to_owned())))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Text(Cow::Owned(v)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn borrows_plain_strings_and_owns_escaped_ones() {
+        #[derive(Deserialize)]
+        struct R<'a> {
+            #[serde(borrow)]
+            a: Option<Text<'a>>,
+            #[serde(borrow)]
+            b: Option<Text<'a>>,
+            #[serde(borrow, default)]
+            c: Option<Text<'a>>,
+        }
+        let r: R<'_> = serde_json::from_str(r#"{"a":"plain","b":"quote \" and é"}"#).unwrap();
+        assert!(matches!(r.a.as_ref().unwrap().0, Cow::Borrowed("plain")));
+        assert!(matches!(r.b.as_ref().unwrap().0, Cow::Owned(_)));
+        assert_eq!(r.b.unwrap().as_str(), "quote \" and é");
+        assert!(r.c.is_none());
+        assert!(serde_json::from_str::<R<'_>>(r#"{"a":1,"b":null}"#).is_err());
+    }
+}
