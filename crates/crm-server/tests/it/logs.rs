@@ -32,8 +32,26 @@ impl Capture {
     }
 }
 
+/// A second dispatcher that stays registered for the whole test run.
+///
+/// With exactly one live dispatcher registered, tracing-core takes a shortcut: callsite interest
+/// and the global max level are computed from the *registering thread's* default dispatcher. A
+/// test on another thread (no subscriber) that registers a callsite or rebuilds interest while
+/// [`captured`] runs then disables events for the capturing thread too, and nothing is captured.
+/// Keeping a second dispatcher alive turns the shortcut off: interest is then computed over every
+/// registered dispatcher.
+fn keep_interest_shared() {
+    static KEPT: std::sync::OnceLock<tracing::Dispatch> = std::sync::OnceLock::new();
+    KEPT.get_or_init(|| {
+        let dispatch = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
+        drop(tracing::dispatcher::set_default(&dispatch));
+        dispatch
+    });
+}
+
 /// Runs `f` with every log event (trace level, all targets) captured, on this thread.
 pub async fn captured<F: std::future::Future<Output = ()>>(json: bool, f: F) -> String {
+    keep_interest_shared();
     let capture = Capture::default();
     let builder = tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::new("trace"))

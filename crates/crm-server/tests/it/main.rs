@@ -4,6 +4,7 @@
 mod cli;
 mod errors;
 mod leads;
+mod loadtest;
 mod logs;
 mod openapi;
 mod providers;
