@@ -2,6 +2,7 @@
 //! a loopback port, with JSON snapshots (insta) of every answer class.
 
 mod cli;
+mod docs;
 mod errors;
 mod leads;
 mod loadtest;
