@@ -13,6 +13,7 @@
 //! crm_testkit::assert_json_snapshot!(leads);
 //! ```
 
+pub mod arbitrary;
 mod replay;
 mod scenario;
 mod snapshot;
