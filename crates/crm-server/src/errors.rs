@@ -14,6 +14,7 @@ use crate::store::StoreError;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use crm_core::{Error, Provider, RateLimit};
+use serde_json::value::RawValue;
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -107,7 +108,27 @@ impl ApiError {
         )
     }
 
-    /// The envelope's JSON.
+    /// The envelope as sent: keys in the documented order (`statusCode` first) and the provider's
+    /// body in `raw_response` verbatim when it is JSON (no reordering, no rounding), else as text.
+    fn envelope(&self) -> Envelope<'_> {
+        let raw_response = match (&self.raw_response, self.remote) {
+            (Some(raw), true) => Some(match serde_json::from_str::<&RawValue>(raw) {
+                Ok(json) => RawOrText::Raw(json),
+                Err(_) => RawOrText::Text(raw),
+            }),
+            _ => None,
+        };
+        Envelope {
+            status_code: self.status.as_u16(),
+            error: self.status.canonical_reason().unwrap_or("Error"),
+            message: &self.message,
+            truto_is_remote_error: self.remote.then_some(true),
+            raw_response,
+            truto_error_insight: self.insight.as_ref(),
+        }
+    }
+
+    /// The envelope's JSON as a value (tests and logs).
     pub fn body(&self) -> Value {
         let mut body = json!({
             "statusCode": self.status.as_u16(),
@@ -128,6 +149,27 @@ impl ApiError {
         }
         body
     }
+}
+
+#[derive(serde::Serialize)]
+struct Envelope<'a> {
+    #[serde(rename = "statusCode")]
+    status_code: u16,
+    error: &'a str,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    truto_is_remote_error: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    raw_response: Option<RawOrText<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    truto_error_insight: Option<&'a Value>,
+}
+
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum RawOrText<'a> {
+    Raw(&'a RawValue),
+    Text(&'a str),
 }
 
 /// `ratelimit-*` headers from a provider's figures (only the ones it gave).
@@ -175,7 +217,7 @@ impl From<StoreError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut response = (self.status, axum::Json(self.body())).into_response();
+        let mut response = (self.status, axum::Json(self.envelope())).into_response();
         let headers = response.headers_mut();
         if self.challenge {
             headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
@@ -208,6 +250,41 @@ pub struct ErrorLog {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn envelope_keeps_the_documented_order_and_the_providers_body_verbatim() {
+        let remote = crm_core::RemoteResponse::new(
+            400,
+            br#"[{"message":"bad","n":12345678901234567890,"f":1.10}]"#,
+            None,
+        );
+        let e = Error::Remote {
+            provider: Provider::Salesforce,
+            message: "bad".into(),
+            remote,
+        };
+        let body = serde_json::to_string(&ApiError::from(e).envelope()).unwrap();
+        assert!(
+            body.starts_with(r#"{"statusCode":400,"error":"Bad Request","message":"#),
+            "{body}"
+        );
+        assert!(
+            body.ends_with(r#""truto_is_remote_error":true,"raw_response":[{"message":"bad","n":12345678901234567890,"f":1.10}]}"#),
+            "{body}"
+        );
+        let remote = crm_core::RemoteResponse::new(502, b"<html>bad gateway</html>", None);
+        let e = Error::Remote {
+            provider: Provider::Zoho,
+            message: "m".into(),
+            remote,
+        };
+        let body = serde_json::to_string(&ApiError::from(e).envelope()).unwrap();
+        assert!(
+            body.ends_with(r#""raw_response":"<html>bad gateway</html>"}"#),
+            "{body}"
+        );
+    }
+
     use super::*;
     use crm_core::RemoteResponse;
 
