@@ -23,6 +23,7 @@ use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
 use sqlx::{AnyPool, Row};
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -125,11 +126,51 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
-/// The account store. Cheap to clone (a connection pool).
+/// The account store. Cheap to clone (a connection pool and a shared account cache).
 #[derive(Clone)]
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    cache: Arc<AccountCache>,
+}
+
+/// How long a looked-up account is served from memory. Every list request looks its account up;
+/// the cache spares the database that round trip (~150 µs on SQLite) on busy accounts. Writes
+/// through this store invalidate at once; writes by another process (the CLI, another replica)
+/// are seen within this time.
+pub const ACCOUNT_CACHE_TTL: Duration = Duration::from_secs(1);
+
+/// Accounts by id with the time they were read.
+#[derive(Default)]
+struct AccountCache(
+    std::sync::Mutex<std::collections::HashMap<Uuid, (std::time::Instant, Account)>>,
+);
+
+impl AccountCache {
+    fn get(&self, id: Uuid) -> Option<Account> {
+        let map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        map.get(&id)
+            .filter(|(at, _)| at.elapsed() < ACCOUNT_CACHE_TTL)
+            .map(|(_, account)| account.clone())
+    }
+
+    fn put(&self, account: &Account) {
+        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if map.len() > 10_000 {
+            map.retain(|_, (at, _)| at.elapsed() < ACCOUNT_CACHE_TTL);
+        }
+        map.insert(account.id, (std::time::Instant::now(), account.clone()));
+    }
+
+    fn forget(&self, id: Option<Uuid>) {
+        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        match id {
+            Some(id) => {
+                map.remove(&id);
+            }
+            None => map.clear(),
+        }
+    }
 }
 
 impl fmt::Debug for Store {
@@ -177,7 +218,11 @@ impl Store {
             .acquire_timeout(Duration::from_secs(10))
             .connect(&url)
             .await?;
-        let store = Store { pool, backend };
+        let store = Store {
+            pool,
+            backend,
+            cache: Arc::default(),
+        };
         store.migrate().await?;
         Ok(store)
     }
@@ -266,6 +311,7 @@ impl Store {
     /// Inserts or replaces an account (creating its tenant if needed). Returns the new revision.
     pub async fn put_account(&self, account: &Account) -> StoreResult<i64> {
         account.validate().map_err(StoreError::Invalid)?;
+        self.cache.forget(Some(account.id));
         self.ensure_tenant(&account.tenant).await?;
         let now = now_text();
         sqlx::query(
@@ -299,6 +345,7 @@ impl Store {
         credentials: &Credentials,
         expires_at: Option<DateTime<Utc>>,
     ) -> StoreResult<bool> {
+        self.cache.forget(Some(id));
         let done = sqlx::query(
             "UPDATE accounts SET credentials = $1, expires_at = $2, revision = revision + 1, updated_at = $3 WHERE id = $4",
         )
@@ -388,17 +435,19 @@ impl Store {
     }
 
     /// An account by id, only if it belongs to `tenant` (another tenant's account is "not found").
+    /// Served from the account cache for up to [`ACCOUNT_CACHE_TTL`].
     pub async fn tenant_account(&self, tenant: &str, id: Uuid) -> StoreResult<Option<Account>> {
-        let sql = format!(
-            "SELECT {} FROM accounts WHERE id = $1 AND tenant = $2",
-            Self::ACCOUNT_COLUMNS
-        );
-        let row = sqlx::query(&sql)
-            .bind(id.to_string())
-            .bind(tenant)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.as_ref().map(Self::account_from_row).transpose()
+        let account = match self.cache.get(id) {
+            Some(account) => Some(account),
+            None => {
+                let fresh = self.account(id).await?;
+                if let Some(account) = &fresh {
+                    self.cache.put(account);
+                }
+                fresh
+            }
+        };
+        Ok(account.filter(|a| a.tenant == tenant))
     }
 
     /// Every account, ordered by tenant then id.
@@ -413,6 +462,7 @@ impl Store {
 
     /// Removes an account; false when there was none.
     pub async fn remove_account(&self, id: Uuid) -> StoreResult<bool> {
+        self.cache.forget(Some(id));
         let done = sqlx::query("DELETE FROM accounts WHERE id = $1")
             .bind(id.to_string())
             .execute(&self.pool)
@@ -424,6 +474,7 @@ impl Store {
     /// (keys removed from the file are revoked), its accounts are inserted or replaced. Tenants and
     /// accounts that are not in the file are left alone.
     pub async fn import(&self, file: &AccountsFile) -> StoreResult<ImportSummary> {
+        self.cache.forget(None);
         let mut tx = self.pool.begin().await?;
         let now = now_text();
         let mut summary = ImportSummary::default();

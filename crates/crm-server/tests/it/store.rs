@@ -333,3 +333,62 @@ async fn cursor_codec_from_the_stored_secret_is_stable() {
     );
     cleanup(&path);
 }
+
+/// Lookups are cached briefly; writes through the store are seen at once, writes by another
+/// process (another `Store` on the same database) within the cache's lifetime.
+#[tokio::test]
+async fn account_lookups_are_cached_and_writes_invalidate() {
+    let (url, path) = temp_sqlite();
+    let store = Store::open(&url).await.unwrap();
+    let other_process = Store::open(&url).await.unwrap();
+    let mut account = sample_account("acme");
+    store.put_account(&account).await.unwrap();
+    let first = store
+        .tenant_account("acme", account.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(first.revision, 1);
+    assert!(
+        store
+            .tenant_account("globex", account.id)
+            .await
+            .unwrap()
+            .is_none(),
+        "tenancy holds on a cache hit"
+    );
+
+    account.base_url = "https://moved.my.salesforce.com".into();
+    other_process.put_account(&account).await.unwrap();
+    let cached = store
+        .tenant_account("acme", account.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        cached.revision, 1,
+        "another process's write is not seen before the cache expires"
+    );
+    tokio::time::sleep(crm_server::store::ACCOUNT_CACHE_TTL + std::time::Duration::from_millis(50))
+        .await;
+    let fresh = store
+        .tenant_account("acme", account.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (fresh.revision, fresh.base_url.as_str()),
+        (2, "https://moved.my.salesforce.com")
+    );
+
+    assert!(store.remove_account(account.id).await.unwrap());
+    assert!(
+        store
+            .tenant_account("acme", account.id)
+            .await
+            .unwrap()
+            .is_none(),
+        "own writes invalidate at once"
+    );
+    cleanup(&path);
+}
