@@ -176,21 +176,10 @@ fn generate(records: usize, seed: u64) -> String {
     gen::records(records, seed, record)
 }
 
-/// Copper keeps the street in one field: first non-blank line, then the rest joined by newlines.
+/// The street in one field, split by the same rule as the connectors (`Address::split_street`);
+/// the naive pipeline reads the text from the Value tree.
 fn street(value: Option<&Value>) -> (Option<String>, Option<String>) {
-    let street = value.and_then(Value::as_str).unwrap_or("");
-    let lines: Vec<&str> = street
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
-    match lines.split_first() {
-        None => (None, None),
-        Some((first, rest)) => (
-            Some((*first).to_owned()),
-            (!rest.is_empty()).then(|| rest.join("\n")),
-        ),
-    }
+    crm_core::Address::split_street(value.and_then(Value::as_str))
 }
 
 fn naive_map(record: &Value) -> Object {

@@ -180,21 +180,10 @@ fn generate(records: usize, seed: u64) -> String {
         .end()
 }
 
-/// Salesforce's street: first non-blank line, the other non-blank lines joined with `", "`.
+/// The street in one field, split by the same rule as the connectors (`Address::split_street`);
+/// the naive pipeline reads the text from the Value tree.
 fn street(value: Option<&Value>) -> (Option<String>, Option<String>) {
-    let street = value.and_then(Value::as_str).unwrap_or("");
-    let lines: Vec<&str> = street
-        .split(['\n', '\r'])
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
-    match lines.split_first() {
-        None => (None, None),
-        Some((first, rest)) => (
-            Some((*first).to_owned()),
-            (!rest.is_empty()).then(|| rest.join(", ")),
-        ),
-    }
+    crm_core::Address::split_street(value.and_then(Value::as_str))
 }
 
 fn naive_map(record: &Value) -> Object {

@@ -171,18 +171,10 @@ fn generate(records: usize, seed: u64) -> String {
         .end()
 }
 
-/// Zoho's street: the first line is `street_1`, everything after the first newline `street_2`.
+/// The street in one field, split by the same rule as the connectors (`Address::split_street`);
+/// the naive pipeline reads the text from the Value tree.
 fn street(value: Option<&Value>) -> (Option<String>, Option<String>) {
-    let Some(street) = text_of(value) else {
-        return (None, None);
-    };
-    match street.split_once('\n') {
-        None => (Some(street), None),
-        Some((first, rest)) => {
-            let non_blank = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
-            (non_blank(first), non_blank(rest))
-        }
-    }
+    crm_core::Address::split_street(value.and_then(Value::as_str))
 }
 
 fn naive_map(record: &Value) -> Object {

@@ -72,7 +72,7 @@
 //! | `owner.id` | `assignee_id` (`null` when unassigned) |
 //! | `title` | `title` |
 //! | `first_name`, `last_name` | `first_name`, `last_name` |
-//! | `addresses` | the single `address` object (or `null` -> `[]`): first line of `street` -> `street_1`, further lines -> `street_2`; `city`, `state`, `postal_code`, `country`; `type` is `null` |
+//! | `addresses` | the single `address` object (or `null` -> `[]`): first line of `street` -> `street_1`, further lines joined with `, ` -> `street_2` (`Address::split_street`); `city`, `state`, `postal_code`, `country`; `type` is `null` |
 //! | `email_addresses` | the single `email` object (or `null` -> `[]`), `category` as `type` |
 //! | `phone_numbers` | `phone_numbers[]`, `category` as `type`, `extension` `null` |
 //! | `created_at`, `updated_at` | `date_created`, `date_modified` (Unix seconds, UTC) |

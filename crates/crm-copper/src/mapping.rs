@@ -125,9 +125,9 @@ fn text_field(value: &Option<Text<'_>>) -> Field<String> {
 }
 
 /// Copper keeps the whole street in one field; its first line is `street_1`, the remaining lines
-/// (joined with newlines) are `street_2`. An address without any value is no address.
+/// (joined with ", ", the rule all connectors share) are `street_2`. An address without any value is no address.
 fn address(record: &AddressRecord<'_>) -> Option<Address> {
-    let (street_1, street_2) = split_street(record.street.as_ref().map(Text::as_str));
+    let (street_1, street_2) = Address::split_street(record.street.as_ref().map(Text::as_str));
     let address = Address {
         street_1,
         street_2,
@@ -138,18 +138,6 @@ fn address(record: &AddressRecord<'_>) -> Option<Address> {
         kind: None,
     };
     (!address.is_empty()).then_some(address)
-}
-
-fn split_street(street: Option<&str>) -> (Option<String>, Option<String>) {
-    let mut lines = street
-        .unwrap_or("")
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty());
-    let first = lines.next().map(str::to_owned);
-    let rest: Vec<&str> = lines.collect();
-    let second = (!rest.is_empty()).then(|| rest.join("\n"));
-    (first, second)
 }
 
 fn email(record: &EmailRecord<'_>) -> Option<EmailAddress> {
@@ -210,7 +198,7 @@ mod tests {
                 "title": "Buyer",
                 "first_name": "Ada",
                 "last_name": "Example",
-                "addresses": [{"street_1": "1 Main St", "street_2": "Suite 5\nBack door",
+                "addresses": [{"street_1": "1 Main St", "street_2": "Suite 5, Back door",
                                "city": "Springfield", "state": "ZZ", "postal_code": "00000",
                                "country": "US", "type": null}],
                 "email_addresses": [{"email": "ada@example.com", "type": "work"}],

@@ -103,6 +103,20 @@ pub struct Address {
 }
 
 impl Address {
+    /// The one rule for providers that keep the street in one multi-line field (Copper, Salesforce,
+    /// Zoho): lines are split on any line break and trimmed, blank lines dropped; the first line is
+    /// `street_1`, the remaining lines joined with `", "` are `street_2`.
+    pub fn split_street(street: Option<&str>) -> (Option<String>, Option<String>) {
+        let mut lines = street
+            .unwrap_or("")
+            .split(['\n', '\r'])
+            .map(str::trim)
+            .filter(|line| !line.is_empty());
+        let first = lines.next().map(str::to_owned);
+        let rest: Vec<&str> = lines.collect();
+        (first, (!rest.is_empty()).then(|| rest.join(", ")))
+    }
+
     /// True when no part of the address carries a value (such addresses are not emitted).
     pub fn is_empty(&self) -> bool {
         [
@@ -309,6 +323,18 @@ mod tests {
         ] {
             assert_eq!(trim(text), text.trim(), "{text:?}");
         }
+    }
+
+    #[test]
+    fn streets_split_into_two_lines() {
+        let split = |s: &str| Address::split_street(Some(s));
+        assert_eq!(split("1 Main St"), (Some("1 Main St".into()), None));
+        assert_eq!(
+            split(" 1 Main St \r\n\r\nSuite 5\nBuilding B "),
+            (Some("1 Main St".into()), Some("Suite 5, Building B".into()))
+        );
+        assert_eq!(split("\n  \n"), (None, None));
+        assert_eq!(Address::split_street(None), (None, None));
     }
 
     #[test]

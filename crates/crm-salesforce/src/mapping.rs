@@ -94,7 +94,7 @@ fn clean(value: &Option<Cow<'_, str>>) -> Option<String> {
 /// Salesforce keeps one address per Lead; `Street` may hold several lines. The first line is
 /// `street_1`, the remaining non-blank lines are joined with `", "` into `street_2`.
 fn addresses(record: &LeadRecord<'_>) -> Vec<Address> {
-    let (street_1, street_2) = split_street(record.street.as_deref());
+    let (street_1, street_2) = Address::split_street(record.street.as_deref());
     let address = Address {
         street_1,
         street_2,
@@ -109,18 +109,6 @@ fn addresses(record: &LeadRecord<'_>) -> Vec<Address> {
     } else {
         vec![address]
     }
-}
-
-fn split_street(street: Option<&str>) -> (Option<String>, Option<String>) {
-    let mut lines = street
-        .unwrap_or("")
-        .split(['\n', '\r'])
-        .map(str::trim)
-        .filter(|line| !line.is_empty());
-    let first = lines.next().map(str::to_owned);
-    let rest: Vec<&str> = lines.collect();
-    let second = (!rest.is_empty()).then(|| rest.join(", "));
-    (first, second)
 }
 
 #[cfg(test)]
@@ -231,10 +219,13 @@ mod tests {
 
     #[test]
     fn street_lines() {
-        assert_eq!(split_street(None), (None, None));
-        assert_eq!(split_street(Some("One")), (Some("One".into()), None));
+        assert_eq!(Address::split_street(None), (None, None));
         assert_eq!(
-            split_street(Some("\nOne\r\nTwo\rThree\n")),
+            Address::split_street(Some("One")),
+            (Some("One".into()), None)
+        );
+        assert_eq!(
+            Address::split_street(Some("\nOne\r\nTwo\rThree\n")),
             (Some("One".into()), Some("Two, Three".into()))
         );
     }

@@ -7,7 +7,7 @@
 //! | `lead_source` | `Lead_Source` |
 //! | `title` | `Designation` |
 //! | `first_name`, `last_name` | `First_Name`, `Last_Name` |
-//! | `addresses` | one address from `Street` (first line → `street_1`, further lines → `street_2`), `City`, `State`, `Zip_Code`, `Country`, `type` null; `[]` when all are empty |
+//! | `addresses` | one address from `Street` (first line → `street_1`, further lines joined with `, ` → `street_2`, per `Address::split_street`), `City`, `State`, `Zip_Code`, `Country`, `type` null; `[]` when all are empty |
 //! | `email_addresses` | `Email` (`primary`), `Secondary_Email` (`secondary`) |
 //! | `phone_numbers` | `Phone` (`work`), `Mobile` (`mobile`), `Fax` (`fax`) |
 //! | `last_activity_at`, `created_at`, `updated_at` | `Last_Activity_Time`, `Created_Time`, `Modified_Time`, org offset → UTC |
@@ -47,7 +47,8 @@ pub fn map_lead<'r>(record: &'r RawValue) -> Result<Lead, MapError> {
 
     let owner = owner_id(raw.Owner).map_err(|m| at("Owner", m))?;
 
-    let (street_1, street_2) = street_lines(view("Street", raw.Street)?);
+    let street = view("Street", raw.Street)?;
+    let (street_1, street_2) = Address::split_street(street.as_deref());
     let address = Address {
         street_1,
         street_2,
@@ -188,25 +189,6 @@ fn owner_id(value: Option<JsonText<'_>>) -> Result<Option<String>, String> {
     id_value(owner.id).map_err(|m| format!("id: {m}"))
 }
 
-/// Zoho keeps the street in one field; its first line is `street_1`, any further lines
-/// `street_2`.
-fn street_lines(street: Option<Cow<'_, str>>) -> (Option<String>, Option<String>) {
-    let Some(street) = street else {
-        return (None, None);
-    };
-    match street.split_once('\n') {
-        None => (Some(street.into_owned()), None),
-        Some((first, rest)) => {
-            let first = first.trim();
-            let rest = rest.trim();
-            (
-                (!first.is_empty()).then(|| first.to_owned()),
-                (!rest.is_empty()).then(|| rest.to_owned()),
-            )
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -290,7 +272,7 @@ mod tests {
         assert_eq!(lead["last_name"], "O\u{2019}Brien \"Jr\"");
         assert_eq!(lead["addresses"][0]["postal_code"], "2000");
         assert_eq!(lead["addresses"][0]["street_1"], "Line A");
-        assert_eq!(lead["addresses"][0]["street_2"], "Line B\nLine C");
+        assert_eq!(lead["addresses"][0]["street_2"], "Line B, Line C");
     }
 
     #[test]
