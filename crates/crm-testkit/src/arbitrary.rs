@@ -7,7 +7,9 @@
 //! mostly of its own type, with edge values: blank and unicode strings, huge or negative numbers,
 //! out-of-range dates, so that the typed paths past the first field are reached).
 
+use crm_core::{Connector, MapOptions};
 use proptest::prelude::*;
+use serde_json::value::RawValue;
 
 /// The JSON type of a field of a provider's record.
 #[derive(Debug, Clone, Copy)]
@@ -156,4 +158,78 @@ pub fn loose_record(fields: Fields) -> BoxedStrategy<String> {
     prop::collection::vec((key(fields), json(fields)), 0..16)
         .prop_map(|pairs| object(&pairs))
         .boxed()
+}
+
+/// Maps `text` with `connector`, with and without custom fields. A lead that maps must serialize;
+/// a record that does not fit must be a `MapError` naming its field. Returns whether it mapped
+/// (a panic inside `map_lead` fails the calling test).
+pub fn maps_or_fails_cleanly(connector: &dyn Connector, text: &str) -> bool {
+    let raw = RawValue::from_string(text.to_owned()).expect("the generator writes valid JSON");
+    let mut mapped = true;
+    for include_custom_fields in [false, true] {
+        match connector.map_lead(
+            &raw,
+            &MapOptions {
+                include_custom_fields,
+            },
+        ) {
+            Ok(lead) => {
+                serde_json::to_string(&lead).expect("a mapped lead serializes");
+            }
+            Err(e) => {
+                assert!(!e.field.is_empty(), "an error names its field: {e}");
+                mapped = false;
+            }
+        }
+    }
+    mapped
+}
+
+/// How many of `samples` lead-shaped records (a deterministic draw) map: the lead-shaped
+/// generator must reach the typed paths past the first field to be worth its name.
+pub fn lead_shaped_that_map(connector: &dyn Connector, fields: Fields, samples: usize) -> usize {
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let strategy = lead_shaped(fields);
+    (0..samples)
+        .filter(|_| {
+            let text = strategy.new_tree(&mut runner).expect("a value").current();
+            maps_or_fails_cleanly(connector, &text)
+        })
+        .count()
+}
+
+/// The no-panic suite of a connector's `map_lead`, as tests in the calling module: arbitrary JSON,
+/// loose objects with the provider's keys, and lead-shaped objects (256 cases each), plus a check
+/// that at least 10% of lead-shaped records map.
+///
+/// `map_lead_never_panics!(CopperConnector::new(config).expect("connector"), FIELDS);`
+#[macro_export]
+macro_rules! map_lead_never_panics {
+    ($connector:expr, $fields:expr) => {
+        $crate::proptest::proptest! {
+            #![proptest_config($crate::proptest::prelude::ProptestConfig::with_cases(256))]
+
+            #[test]
+            fn any_json_value_maps_or_fails_without_panic(text in $crate::arbitrary::json($fields)) {
+                $crate::arbitrary::maps_or_fails_cleanly(&$connector, &text);
+            }
+
+            #[test]
+            fn any_object_with_lead_keys_maps_or_fails_without_panic(text in $crate::arbitrary::loose_record($fields)) {
+                $crate::arbitrary::maps_or_fails_cleanly(&$connector, &text);
+            }
+
+            #[test]
+            fn lead_shaped_objects_map_or_fail_without_panic(text in $crate::arbitrary::lead_shaped($fields)) {
+                $crate::arbitrary::maps_or_fails_cleanly(&$connector, &text);
+            }
+        }
+
+        /// The lead-shaped generator is worth its name: a fair share of its records map.
+        #[test]
+        fn lead_shaped_objects_mostly_map() {
+            let mapped = $crate::arbitrary::lead_shaped_that_map(&$connector, $fields, 200);
+            assert!(mapped >= 20, "only {mapped} of 200 lead-shaped records mapped");
+        }
+    };
 }

@@ -14,6 +14,8 @@
 //! ```
 
 pub mod arbitrary;
+/// Re-exported for [`map_lead_never_panics!`].
+pub use proptest;
 mod replay;
 mod scenario;
 mod snapshot;
