@@ -8,9 +8,7 @@ use crate::paging::PageState;
 use crate::request::{translate, SearchBody, Translation};
 use async_trait::async_trait;
 use crm_core::cursor::state_to;
-use crm_core::transport::{
-    HttpClient, Request, RequestLimiter, StaticCredentials, TransportOptions,
-};
+use crm_core::transport::{HttpClient, Request, StaticCredentials, TransportOptions};
 use crm_core::{
     Capabilities, Connector, Error, Lead, MapError, MapOptions, PageRequest, Provider, RawPage,
     Result,
@@ -72,12 +70,6 @@ impl CopperConnector {
         let mut connector = CopperConnector::new(config)?;
         connector.http = connector.http.with_options(options);
         Ok(connector)
-    }
-
-    /// A limiter that keeps one account inside Copper's 180 requests per rolling minute; share
-    /// one per account (`TransportOptions::limiter`). The same as [`crate::default_limiter`].
-    pub fn rate_limiter() -> RequestLimiter {
-        crate::limits::default_limiter()
     }
 }
 

@@ -91,7 +91,7 @@
 //! and sends no `Retry-After`; the error suggests waiting 60 s, after which the window is clear, or
 //! the header's value when one is sent; core's default retry policy honours waits up to 30 s, so
 //! the 429 reaches the caller instead of being retried into a full window;
-//! [`CopperConnector::rate_limiter`] keeps an account under the budget), other 4xx passed through, 5xx -> bad gateway. Empty and
+//! [`default_limiter`] keeps an account under the budget), other 4xx passed through, 5xx -> bad gateway. Empty and
 //! non-JSON bodies give a clear message and keep the body in `raw_response`; a 2xx body that is not
 //! an array of leads, or a lead that does not fit the mapping, fails the page naming the record.
 

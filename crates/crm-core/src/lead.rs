@@ -36,13 +36,6 @@ impl<T> Field<T> {
             _ => None,
         }
     }
-
-    pub fn as_mut_option(&mut self) -> Option<&mut T> {
-        match self {
-            Field::Value(v) => Some(v),
-            _ => None,
-        }
-    }
 }
 
 /// `str::trim`, with a shortcut for the common case: when both ends are visible ASCII characters

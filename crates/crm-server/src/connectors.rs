@@ -56,6 +56,9 @@ pub struct ProviderFactory {
     pub retry: Option<RetryPolicy>,
     /// Where refreshed tokens are written back (without it they live in memory only).
     pub store: Option<Store>,
+    /// Build connectors without their providers' client-side limits (load tests of the gateway
+    /// itself); by default every account gets its connector's `default_limiter()`.
+    pub unthrottled: bool,
 }
 
 impl ProviderFactory {
@@ -77,17 +80,34 @@ impl ProviderFactory {
         self
     }
 
-    fn options(&self) -> TransportOptions {
+    /// Connectors without client-side limits (see [`ProviderFactory::unthrottled`]).
+    pub fn without_client_limits(mut self) -> Self {
+        self.unthrottled = true;
+        self
+    }
+
+    /// Timeout, retries, and the provider's own client-side limits (declared in each connector's
+    /// `limits.rs`), shared by every request of the account's connector.
+    fn options(&self, provider: Provider) -> TransportOptions {
+        let limiter = (!self.unthrottled).then(|| {
+            Arc::new(match provider {
+                Provider::Copper => crm_copper::default_limiter(),
+                Provider::Pipedrive => crm_pipedrive::default_limiter(),
+                Provider::Salesforce => crm_salesforce::default_limiter(),
+                Provider::Zoho => crm_zoho::default_limiter(),
+            })
+        });
         TransportOptions {
             timeout: self.timeout,
             retry: self.retry,
+            limiter,
             ..TransportOptions::default()
         }
     }
 
     /// Refreshing credentials for an OAuth account that can refresh.
     fn oauth(&self, account: &Account, settings: Option<OAuthSettings>) -> TransportOptions {
-        let mut options = self.options();
+        let mut options = self.options(account.provider);
         let c = &account.credentials;
         if let (Some(settings), Some(access)) = (settings, c.access_token.clone()) {
             let tokens = TokenSet {
@@ -152,8 +172,7 @@ impl ConnectorFactory for ProviderFactory {
                 if let Some(v) = version {
                     config = config.with_api_version(v);
                 }
-                let mut options = self.options();
-                options.limiter = Some(Arc::new(crm_copper::CopperConnector::rate_limiter()));
+                let options = self.options(account.provider);
                 Arc::new(crm_copper::CopperConnector::with_options(config, &options)?)
             }
             Provider::Pipedrive => {
@@ -261,5 +280,26 @@ impl TokenSink for StoreSink {
             tracing::info!(account_id = %self.account, "refreshed tokens written back to the account store");
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod limit_tests {
+    use super::*;
+
+    #[test]
+    fn every_provider_gets_its_client_side_limits_unless_unthrottled() {
+        let factory = ProviderFactory::default();
+        for provider in Provider::ALL {
+            let limiter = factory.options(provider).limiter;
+            assert!(limiter.is_some(), "{provider} has no limiter");
+        }
+        let unthrottled = ProviderFactory::default().without_client_limits();
+        for provider in Provider::ALL {
+            assert!(
+                unthrottled.options(provider).limiter.is_none(),
+                "{provider}"
+            );
+        }
     }
 }

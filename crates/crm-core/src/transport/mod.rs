@@ -369,12 +369,6 @@ impl HttpClient {
         self
     }
 
-    /// Uses a caller-provided reqwest client (connection pool, proxy, TLS settings).
-    pub fn with_reqwest(mut self, client: reqwest::Client) -> Self {
-        self.client = client;
-        self
-    }
-
     pub fn provider(&self) -> Provider {
         self.provider
     }

@@ -23,11 +23,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crm_core::{Connector, CursorCodec, Provider};
+use crm_core::{CursorCodec, Provider};
 use crm_server::auth::{Auth, SANDBOX_TENANT};
 use crm_server::connectors::ProviderFactory;
 use crm_server::sandbox::{self, Sandbox};
-use crm_server::{Account, AppState, ConnectorFactory, Store};
+use crm_server::{AppState, ConnectorFactory, Store};
 use crm_sim::{Faults, LoggedRequest, SimConfig, SimHandle, SimProvider};
 use serde::de::IgnoredAny;
 use serde::Deserialize;
@@ -182,28 +182,6 @@ pub struct Report {
     pub end: Option<Memory>,
 }
 
-/// Builds the connectors as `crm-server` does, minus the client-side limiters: Copper's paces an
-/// account to ~170 requests a minute, which a load test would measure instead of the gateway.
-/// (`ProviderFactory` gives only Copper a limiter; the other three are built by it unchanged.)
-#[derive(Debug, Default)]
-pub struct UnthrottledFactory(ProviderFactory);
-
-impl ConnectorFactory for UnthrottledFactory {
-    fn build(&self, account: &Account) -> crm_core::Result<Arc<dyn Connector>> {
-        if account.provider != Provider::Copper {
-            return self.0.build(account);
-        }
-        let c = &account.credentials;
-        let missing = |what: &str| crm_core::Error::invalid("credentials", format!("no {what}"));
-        let config = crm_copper::Config::new(
-            c.api_key.clone().ok_or_else(|| missing("api_key"))?,
-            c.user_email.clone().ok_or_else(|| missing("user_email"))?,
-        )
-        .with_base_url(account.base_url.as_str());
-        Ok(Arc::new(crm_copper::CopperConnector::new(config)?))
-    }
-}
-
 /// The gateway and its simulators, serving on a loopback port.
 #[derive(Debug)]
 pub struct Gateway {
@@ -218,7 +196,10 @@ impl Gateway {
     /// `budget` stays `None`, so no simulator ever answers 429) and the gateway on 127.0.0.1:0.
     pub async fn start(leads: usize, sim_latency: Duration) -> Result<Gateway, String> {
         let store = Store::in_memory().await.map_err(|e| e.to_string())?;
-        let factory: Arc<dyn ConnectorFactory> = Arc::new(UnthrottledFactory::default());
+        // The connectors as `crm-server` builds them, minus the client-side limiters: Copper's and
+        // Pipedrive's pacing would be measured instead of the gateway.
+        let factory: Arc<dyn ConnectorFactory> =
+            Arc::new(ProviderFactory::default().without_client_limits());
         let faults = Faults {
             latency: sim_latency,
             ..Faults::default()
