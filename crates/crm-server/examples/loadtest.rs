@@ -16,8 +16,8 @@
 //!
 //! What is configured so that only the gateway's own cost is compared:
 //! - no simulator enforces a request budget (`Faults::budget` is `None`: no 429, no waiting);
-//! - no connector has a client-side limiter (the server gives Copper accounts one that paces them
-//!   to ~170 requests a minute; see `harness::UnthrottledFactory`);
+//! - no connector has a client-side limiter (`ProviderFactory::without_client_limits`: the server
+//!   otherwise applies each connector's `limits.rs`, e.g. Copper's ~170 requests a minute);
 //! - `--sim-latency-ms` (default 0) adds latency to every simulator answer, as a real provider's
 //!   round trip would; with 0 the comparison is the harshest: the gateway's whole cost against a
 //!   simulator that only copies prepared JSON.
