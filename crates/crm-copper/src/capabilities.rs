@@ -59,6 +59,7 @@ pub static CAPABILITIES: Capabilities = Capabilities {
     ],
     max_page_size: MAX_PAGE_SIZE,
     natural_page_size: NATURAL_PAGE_SIZE,
+    reserved_remote_query: crate::request::RESERVED_REMOTE_QUERY,
 };
 
 #[cfg(test)]

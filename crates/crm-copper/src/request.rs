@@ -6,9 +6,10 @@
 
 use crate::paging::PageState;
 use crm_core::normalize::country_code;
+use crm_core::ReservedKey;
 use crm_core::{Error, LeadQuery, Operator, Result, TimeRange};
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::value::RawValue;
 
 /// Sort used for every walk: creation time, oldest first. New leads land after the pages already
 /// read and edits do not move a lead (unlike `name`, Copper's default, or `date_modified`).
@@ -68,9 +69,9 @@ pub struct SearchFilters {
     pub minimum_modified_date: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub maximum_modified_date: Option<i64>,
-    /// `remote_query` keys, none of them one of [`RESERVED_KEYS`].
+    /// `remote_query` keys, none of them one of [`RESERVED_REMOTE_QUERY`].
     #[serde(flatten)]
-    pub remote: Map<String, Value>,
+    pub remote: RemoteKeys,
 }
 
 /// What a query translates to.
@@ -84,27 +85,56 @@ pub enum Translation {
     NothingCanMatch,
 }
 
-/// `remote_query` keys that would override paging, sorting or a translated filter.
-pub const RESERVED_KEYS: &[(&str, &str)] = &[
-    ("page_number", "paging is driven by next_cursor"),
-    ("page_size", "use `limit` (or truto_ignore_limit)"),
-    (
+/// `remote_query` keys that would override paging, sorting or a translated filter (refused by
+/// the core's one guard, from [`crate::CAPABILITIES`]).
+pub const RESERVED_REMOTE_QUERY: &[ReservedKey] = &[
+    ReservedKey::new("page_number", "paging is driven by next_cursor"),
+    ReservedKey::new("page_size", "use `limit` (or truto_ignore_limit)"),
+    ReservedKey::new(
         "sort_by",
         "paging relies on a stable date_created ascending order",
     ),
-    (
+    ReservedKey::new(
         "sort_direction",
         "paging relies on a stable date_created ascending order",
     ),
-    ("assignee_ids", "use the `owner[id]` filter"),
-    ("name", "use the `name` filter"),
-    ("country", "use the `country` filter"),
-    ("emails", "use the `email_addresses[]` filter"),
-    ("minimum_created_date", "use `created_at[gte]` and friends"),
-    ("maximum_created_date", "use `created_at[lte]` and friends"),
-    ("minimum_modified_date", "use `updated_at[gte]` and friends"),
-    ("maximum_modified_date", "use `updated_at[lte]` and friends"),
+    ReservedKey::new("assignee_ids", "use the `owner[id]` filter"),
+    ReservedKey::new("name", "use the `name` filter"),
+    ReservedKey::new("country", "use the `country` filter"),
+    ReservedKey::new("emails", "use the `email_addresses[]` filter"),
+    ReservedKey::new("minimum_created_date", "use `created_at[gte]` and friends"),
+    ReservedKey::new("maximum_created_date", "use `created_at[lte]` and friends"),
+    ReservedKey::new("minimum_modified_date", "use `updated_at[gte]` and friends"),
+    ReservedKey::new("maximum_modified_date", "use `updated_at[lte]` and friends"),
 ];
+
+/// `remote_query` pairs as top-level body keys, each value exactly as the caller wrote it: JSON
+/// text (`[1,2]`, `true`, `123456789012345678901234567890`) verbatim, anything else as a string.
+#[derive(Debug, Clone, Default)]
+pub struct RemoteKeys(Vec<(String, Box<RawValue>)>);
+
+impl RemoteKeys {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl PartialEq for RemoteKeys {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.len() == other.0.len()
+            && self
+                .0
+                .iter()
+                .zip(&other.0)
+                .all(|((ka, va), (kb, vb))| ka == kb && va.get() == vb.get())
+    }
+}
+
+impl Serialize for RemoteKeys {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+    }
+}
 
 /// Translates the query's filters and `remote_query` into Copper's search keys.
 pub fn translate(query: &LeadQuery) -> Result<Translation> {
@@ -188,18 +218,13 @@ fn single_email(addresses: &[String]) -> Result<Option<String>> {
     }
 }
 
-/// `remote_query` pairs become top-level body keys. A value that parses as JSON is sent as that
-/// JSON (`[1,2]`, `true`, `5`, `"5"`), anything else as a string.
-fn remote_query(pairs: &[(String, String)]) -> Result<Map<String, Value>> {
-    let mut out = Map::new();
+/// `remote_query` pairs become top-level body keys. A value that is JSON text is sent as that
+/// JSON, byte for byte (`[1,2]`, `true`, `5`, `"5"`), anything else as a string. Reserved keys were
+/// refused by the core before this runs.
+fn remote_query(pairs: &[(String, String)]) -> Result<RemoteKeys> {
+    let mut out: Vec<(String, Box<RawValue>)> = Vec::with_capacity(pairs.len());
     for (key, value) in pairs {
         let parameter = || format!("remote_query[{key}]");
-        if let Some((_, why)) = RESERVED_KEYS.iter().find(|(k, _)| k == key) {
-            return Err(Error::invalid(
-                parameter(),
-                format!("`{key}` cannot be passed to Copper through remote_query: {why}"),
-            ));
-        }
         let plain = !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
         if !plain {
             return Err(Error::invalid(
@@ -207,17 +232,24 @@ fn remote_query(pairs: &[(String, String)]) -> Result<Map<String, Value>> {
                 "Copper's search body takes plain top-level keys (letters, digits, `_`); pass structured values as JSON, e.g. remote_query[tags]=[\"vip\"]",
             ));
         }
-        let json =
-            serde_json::from_str::<Value>(value).unwrap_or_else(|_| Value::String(value.clone()));
-        if out.get(key).is_some_and(|old| *old != json) {
-            return Err(Error::invalid(
-                parameter(),
-                "given twice with different values; give it once",
-            ));
+        let json = match serde_json::from_str::<&RawValue>(value) {
+            Ok(raw) => raw.to_owned(),
+            Err(_) => serde_json::value::to_raw_value(value).map_err(|e| {
+                Error::invalid(parameter(), format!("cannot be sent to Copper: {e}"))
+            })?,
+        };
+        match out.iter().find(|(k, _)| k == key) {
+            Some((_, old)) if old.get() != json.get() => {
+                return Err(Error::invalid(
+                    parameter(),
+                    "given twice with different values; give it once",
+                ))
+            }
+            Some(_) => {}
+            None => out.push((key.clone(), json)),
         }
-        out.insert(key.clone(), json);
     }
-    Ok(out)
+    Ok(RemoteKeys(out))
 }
 
 /// Inclusive Unix-second bounds, exact for second-precision values: a record time `s` (whole
@@ -289,7 +321,7 @@ mod tests {
     use super::*;
     use crm_core::time::parse_datetime;
     use crm_core::{LeadFilters, Timestamp};
-    use serde_json::json;
+    use serde_json::{json, Value};
 
     fn ts(s: &str) -> Timestamp {
         parse_datetime(s).unwrap()
@@ -500,6 +532,28 @@ mod tests {
     }
 
     #[test]
+    fn remote_query_values_go_out_as_written() {
+        let q = LeadQuery {
+            remote_query: vec![
+                ("big".into(), "123456789012345678901234567890".into()),
+                ("price".into(), "1.10".into()),
+                ("text".into(), "not json".into()),
+            ],
+            ..LeadQuery::default()
+        };
+        let body = SearchBody::new(PageState::first(Some(20)), false, search(&q))
+            .to_bytes()
+            .unwrap();
+        let body = String::from_utf8(body).unwrap();
+        assert!(
+            body.ends_with(
+                r#""big":123456789012345678901234567890,"price":1.10,"text":"not json"}"#
+            ),
+            "{body}"
+        );
+    }
+
+    #[test]
     fn remote_query_passes_json_and_refuses_overrides() {
         let q = LeadQuery {
             remote_query: vec![
@@ -515,12 +569,15 @@ mod tests {
             json!({"status_ids": [1, 2], "include_converted_leads": true,
                    "city": "Springfield", "postal_code": "00501"})
         );
-        for (key, _) in RESERVED_KEYS {
-            let q = LeadQuery {
-                remote_query: vec![((*key).into(), "1".into())],
-                ..LeadQuery::default()
-            };
-            assert!(err(&q).contains(&format!("remote_query[{key}]")), "{key}");
+        for reserved in RESERVED_REMOTE_QUERY {
+            for key in [reserved.key.to_owned(), reserved.key.to_ascii_uppercase()] {
+                let q = LeadQuery {
+                    remote_query: vec![(key.clone(), "1".into())],
+                    ..LeadQuery::default()
+                };
+                let e = crate::CAPABILITIES.validate(&q).unwrap_err().to_string();
+                assert!(e.contains(&format!("remote_query[{key}]")), "{key}: {e}");
+            }
         }
         for key in ["tags[0]", "a b", "", "x\"y"] {
             let q = LeadQuery {

@@ -6,6 +6,7 @@
 use crate::error::{Error, Result};
 use crate::provider::Provider;
 use crate::query::{FilterKey, LeadQuery, Operator};
+use crate::remote_query::{self, ReservedKey};
 use serde::Serialize;
 
 /// Operators of a plain (equality) filter.
@@ -92,6 +93,8 @@ pub struct Capabilities {
     pub max_page_size: u32,
     /// The page size the provider uses when none is sent (`truto_ignore_limit`).
     pub natural_page_size: u32,
+    /// Provider parameters `remote_query` may not set (auth, paging, translated filters).
+    pub reserved_remote_query: &'static [ReservedKey],
 }
 
 /// The page size when the caller gives no `limit` (DESIGN.md).
@@ -106,9 +109,15 @@ impl Capabilities {
         self.fields.contains(&field)
     }
 
-    /// Refuses any filter or operator this provider does not support, before anything is sent.
-    /// This is the one place that guarantees no filter is silently ignored.
+    /// Refuses any filter or operator this provider does not support, and any reserved
+    /// `remote_query` key, before anything is sent. This is the one place that guarantees no filter
+    /// is silently ignored or overridden.
     pub fn validate(&self, query: &LeadQuery) -> Result<()> {
+        remote_query::check(
+            self.provider,
+            self.reserved_remote_query,
+            &query.remote_query,
+        )?;
         for (key, ops) in query.filters.active() {
             let Some(support) = self.filter(key) else {
                 return Err(Error::UnsupportedFilter {
@@ -169,6 +178,7 @@ mod tests {
         fields: &[ResponseField::Id],
         max_page_size: 200,
         natural_page_size: 20,
+        reserved_remote_query: &[],
     };
 
     #[test]

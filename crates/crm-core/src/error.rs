@@ -119,6 +119,16 @@ pub enum Error {
     #[error("{provider} did not answer within {after:?}")]
     Timeout { provider: Provider, after: Duration },
 
+    /// The provider request this query needs cannot be sent: its URL would be longer than
+    /// providers accept. The caller's to fix (shorter filter values or `remote_query`); nothing was
+    /// sent and no budget was spent.
+    #[error("the request to {provider} would need a {bytes}-byte URL, over the {limit}-byte limit; shorten the filter values or remote_query parameters")]
+    RequestTooLarge {
+        provider: Provider,
+        bytes: usize,
+        limit: usize,
+    },
+
     /// Connection-level failure (DNS, refused, reset, TLS).
     #[error("could not reach {provider}: {message}")]
     Transport { provider: Provider, message: String },
@@ -138,19 +148,29 @@ fn unsupported_message(filter: FilterKey, provider: Provider, supported_by: &[Pr
 }
 
 impl Error {
+    /// A caller's mistake in `parameter`. Both parts are capped ([`Error::MAX_MESSAGE`] and 80
+    /// characters for the name) so that no caller input is echoed at length.
     pub fn invalid(parameter: impl Into<String>, message: impl Into<String>) -> Error {
+        let cap = |s: String, max| match crate::text::shorten_to(&s, max) {
+            std::borrow::Cow::Borrowed(_) => s,
+            std::borrow::Cow::Owned(cut) => cut,
+        };
         Error::InvalidParameter {
-            parameter: parameter.into(),
-            message: message.into(),
+            parameter: cap(parameter.into(), 80),
+            message: cap(message.into(), Error::MAX_MESSAGE),
         }
     }
+
+    /// The longest message of an [`Error::InvalidParameter`], in characters.
+    pub const MAX_MESSAGE: usize = 1024;
 
     /// The HTTP status our endpoint answers with.
     pub fn http_status(&self) -> u16 {
         match self {
             Error::InvalidParameter { .. }
             | Error::UnsupportedFilter { .. }
-            | Error::InvalidCursor(_) => 400,
+            | Error::InvalidCursor(_)
+            | Error::RequestTooLarge { .. } => 400,
             Error::Unauthorized { .. } => 401,
             Error::Forbidden { .. } => 403,
             Error::NotFound { .. } => 404,
@@ -168,6 +188,7 @@ impl Error {
             Error::InvalidParameter { .. }
                 | Error::UnsupportedFilter { .. }
                 | Error::InvalidCursor(_)
+                | Error::RequestTooLarge { .. }
         )
     }
 
@@ -222,7 +243,8 @@ impl Error {
             | Error::Remote { provider, .. }
             | Error::InvalidResponse { provider, .. }
             | Error::Timeout { provider, .. }
-            | Error::Transport { provider, .. } => Some(*provider),
+            | Error::Transport { provider, .. }
+            | Error::RequestTooLarge { provider, .. } => Some(*provider),
             _ => None,
         }
     }

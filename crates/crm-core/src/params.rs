@@ -49,6 +49,16 @@ pub const KNOWN_PARAMETERS: &[&str] = &[
     "custom_fields",
 ];
 
+fn unknown_parameter(key: &str) -> Error {
+    Error::invalid(
+        key,
+        format!(
+            "unknown parameter; the parameters of this endpoint are: {}",
+            KNOWN_PARAMETERS.join(", ")
+        ),
+    )
+}
+
 /// A parameter name split into its base and bracket segments: `a[b][c]` -> (`a`, [`b`, `c`]).
 fn split_key(key: &str) -> Result<(&str, Vec<&str>)> {
     let malformed = || {
@@ -76,6 +86,21 @@ fn split_key(key: &str) -> Result<(&str, Vec<&str>)> {
         rest = &inner[close + 1..];
     }
     Ok((base, segments))
+}
+
+/// Sets a boolean parameter, refusing a second, different value (`true` and `1` agree).
+fn set_bool(slot: &mut Option<bool>, key: &str, value: &str) -> Result<()> {
+    let parsed = parse_bool(key, value)?;
+    match slot {
+        Some(existing) if *existing != parsed => Err(Error::invalid(
+            key,
+            "given twice with different values; give it once",
+        )),
+        _ => {
+            *slot = Some(parsed);
+            Ok(())
+        }
+    }
 }
 
 fn parse_bool(key: &str, value: &str) -> Result<bool> {
@@ -141,6 +166,14 @@ fn set_time(
         _ => return Err(Error::invalid(key, format!("expected `{base}=<date-time>` or `{base}[gte]=<date-time>`"))),
     };
     let time = parse_datetime(value).map_err(|e| Error::invalid(key, e.to_string()))?;
+    if !time.has_four_digit_year() {
+        return Err(Error::invalid(
+            key,
+            format!(
+                "`{value}` is {time} in UTC, outside the years 0000 to 9999 that provider date literals can express; use a date-time between 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z"
+            ),
+        ));
+    }
     let slot = range.slot(op);
     if slot.is_some_and(|t| t != time) {
         return Err(Error::invalid(
@@ -152,10 +185,57 @@ fn set_time(
     Ok(())
 }
 
+/// Splits a raw query string into decoded `(key, value)` pairs, strictly: `+` is a space, every
+/// `%` must start a two-digit hex escape, and the decoded bytes must be UTF-8. A lenient decoder
+/// would pass `%zz` through or turn invalid bytes into U+FFFD, so the provider would be sent a value
+/// the caller never wrote.
+pub fn decode_pairs(query: &str) -> Result<Vec<(String, String)>> {
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let key = decode_component(key).map_err(|why| {
+                let shown = percent_encoding::percent_decode_str(key).decode_utf8_lossy();
+                Error::invalid(shown, format!("the parameter name {why}"))
+            })?;
+            let value = decode_component(value)
+                .map_err(|why| Error::invalid(key.as_str(), format!("the value {why}")))?;
+            Ok((key, value))
+        })
+        .collect()
+}
+
+fn decode_component(raw: &str) -> std::result::Result<String, &'static str> {
+    let bytes = raw.as_bytes();
+    let mut i = 0;
+    while let Some(offset) = bytes[i..].iter().position(|&b| b == b'%') {
+        let at = i + offset;
+        let hex = |j: usize| bytes.get(j).is_some_and(u8::is_ascii_hexdigit);
+        if !(hex(at + 1) && hex(at + 2)) {
+            return Err("has a `%` that does not start a two-digit hex escape; write a literal `%` as `%25`");
+        }
+        i = at + 3;
+    }
+    let spaced: Cow<'_, str> = if raw.contains('+') {
+        Cow::Owned(raw.replace('+', " "))
+    } else {
+        Cow::Borrowed(raw)
+    };
+    percent_encoding::percent_decode_str(&spaced)
+        .decode_utf8()
+        .map(Cow::into_owned)
+        .map_err(|_| "is not UTF-8 once percent-decoded; send text as UTF-8")
+}
+
 impl ListRequest {
-    /// Parses a raw (percent-encoded) query string.
+    /// Parses a raw (percent-encoded) query string, refusing invalid escapes and non-UTF-8 text.
     pub fn from_query_string(query: &str) -> Result<ListRequest> {
-        ListRequest::from_pairs(form_urlencoded::parse(query.as_bytes()))
+        ListRequest::from_pairs(
+            decode_pairs(query)?
+                .into_iter()
+                .map(|(k, v)| (Cow::Owned(k), Cow::Owned(v))),
+        )
     }
 
     /// Parses decoded key/value pairs.
@@ -166,14 +246,15 @@ impl ListRequest {
         let mut format: Option<String> = None;
         let mut key_by: Option<String> = None;
         let mut limit: Option<String> = None;
+        let (mut ignore_limit, mut ignore_remote_data, mut custom) = (None, None, None);
         let f = &mut req.query.filters;
         for (key, value) in pairs {
             let key = key.as_ref();
             let value = value.trim();
-            if value.is_empty() {
+            let (base, segments) = split_key(key)?;
+            if value.is_empty() && KNOWN_PARAMETERS.contains(&base) {
                 continue;
             }
-            let (base, segments) = split_key(key)?;
             match base {
                 "integrated_account_id" => {
                     no_segments(key, &segments)?;
@@ -189,18 +270,19 @@ impl ListRequest {
                 }
                 "truto_ignore_limit" => {
                     no_segments(key, &segments)?;
-                    req.query.ignore_limit = parse_bool(key, value)?;
+                    set_bool(&mut ignore_limit, key, value)?;
                 }
                 "truto_ignore_remote_data" => {
                     no_segments(key, &segments)?;
-                    req.options.ignore_remote_data = parse_bool(key, value)?;
+                    set_bool(&mut ignore_remote_data, key, value)?;
                 }
                 "truto_exclude_fields" => {
                     array_segments(key, &segments)?;
                     for part in value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+                        let path = FieldPath::parse(part).map_err(|m| Error::invalid(key, m))?;
                         req.options
-                            .exclude_fields
-                            .push(FieldPath::parse(part).map_err(|m| Error::invalid(key, m))?);
+                            .exclude(path)
+                            .map_err(|m| Error::invalid(key, m))?;
                     }
                 }
                 "remote_query" => {
@@ -275,7 +357,7 @@ impl ListRequest {
                 }
                 "include_custom_fields" => {
                     no_segments(key, &segments)?;
-                    f.include_custom_fields = parse_bool(key, value)?;
+                    set_bool(&mut custom, key, value)?;
                 }
                 "custom_fields" => {
                     let [name] = segments.as_slice() else {
@@ -300,17 +382,12 @@ impl ListRequest {
                         }
                     }
                 }
-                _ => {
-                    return Err(Error::invalid(
-                        key,
-                        format!(
-                            "unknown parameter; the parameters of this endpoint are: {}",
-                            KNOWN_PARAMETERS.join(", ")
-                        ),
-                    ))
-                }
+                _ => return Err(unknown_parameter(key)),
             }
         }
+        req.query.ignore_limit = ignore_limit.unwrap_or(false);
+        req.options.ignore_remote_data = ignore_remote_data.unwrap_or(false);
+        req.query.filters.include_custom_fields = custom.unwrap_or(false);
         if let Some(format) = format {
             req.options.format = ResponseFormat::from_name(&format).ok_or_else(|| {
                 Error::invalid(
@@ -458,5 +535,70 @@ mod tests {
         assert!(err("remote_query=1").contains("remote_query[<provider parameter>]"));
         assert!(err("custom_fields=1").contains("custom_fields[<field API name>]"));
         assert!(err("truto_key_by=a..b").contains("truto_key_by"));
+    }
+
+    #[test]
+    fn repeated_keys_with_different_values_are_refused() {
+        for q in [
+            "truto_ignore_limit=true&truto_ignore_limit=false",
+            "truto_ignore_remote_data=1&truto_ignore_remote_data=0",
+            "include_custom_fields=false&include_custom_fields=true",
+            "limit=5&limit=6",
+            "next_cursor=a&next_cursor=b",
+            "integrated_account_id=a&integrated_account_id=b",
+        ] {
+            assert!(err(q).contains("given twice"), "{q}");
+        }
+        // The same meaning twice is not a conflict.
+        let r = parse("truto_ignore_limit=true&truto_ignore_limit=1&include_custom_fields=true&include_custom_fields=TRUE");
+        assert!(r.query.ignore_limit);
+        assert!(r.query.filters.include_custom_fields);
+    }
+
+    #[test]
+    fn an_unknown_parameter_is_refused_even_when_empty() {
+        assert!(err("bogus=").contains("unknown parameter"));
+        assert!(err("bogus").contains("unknown parameter"));
+        assert!(err("limit=5&ownr[id]=").contains("`ownr[id]`"));
+        // Known parameters with empty values are absent.
+        assert_eq!(parse("limit=&truto_ignore_limit=").query.limit, None);
+    }
+
+    #[test]
+    fn invalid_escapes_and_non_utf8_name_the_parameter() {
+        let e = err("name=50%zz");
+        assert!(
+            e.starts_with("invalid query parameter `name`: the value has a `%`"),
+            "{e}"
+        );
+        assert!(err("name=100%").contains("`%25`"));
+        let e = err("name=%FF%FE");
+        assert!(
+            e.starts_with("invalid query parameter `name`: the value is not UTF-8"),
+            "{e}"
+        );
+        assert!(err("na%ZZme=x").contains("the parameter name has a `%`"));
+        // Valid escapes, `+` and multi-byte text decode as before.
+        let r = parse("name=O%27Brien+%C3%86r%C3%B8&owner%5Bid%5D=5");
+        assert_eq!(r.query.filters.name.as_deref(), Some("O'Brien Ærø"));
+        assert_eq!(r.query.filters.owner_id.as_deref(), Some("5"));
+    }
+
+    #[test]
+    fn bounds_outside_four_digit_years_are_refused() {
+        let e = err("created_at[lte]=9999-12-31T23:59:59-23:59");
+        assert!(e.contains("outside the years 0000 to 9999"), "{e}");
+        assert!(err("updated_at[gte]=0000-01-01T00:00:00%2B00:01").contains("outside the years"));
+        let r = parse("created_at[lte]=9999-12-31T23:59:59Z&created_at[gte]=0000-01-01T00:00:00Z");
+        assert!(r.query.filters.created_at.lte.is_some());
+    }
+
+    #[test]
+    fn echoed_input_is_capped() {
+        let key = "k".repeat(60_000);
+        let e = err(&format!("{key}=1"));
+        assert!(e.len() < 2_000, "{} bytes", e.len());
+        let e = err(&format!("created_at={}", "9".repeat(60_000)));
+        assert!(e.len() < 2_000, "{} bytes", e.len());
     }
 }

@@ -78,6 +78,7 @@ mod tests {
             fields: &[ResponseField::Id],
             max_page_size: 500,
             natural_page_size: 100,
+            reserved_remote_query: &[],
         };
         let missing = missing_from(&CAPS);
         assert!(missing.contains(&"query filter `contact.id`".to_string()));

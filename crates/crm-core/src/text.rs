@@ -47,9 +47,31 @@ impl<'de> Visitor<'de> for TextVisitor {
     }
 }
 
+/// Outside input quoted in a message, cut to `max` characters (with `...` when cut): a caller's
+/// 60 KB parameter name must not become a 60 KB error body.
+pub fn shorten_to(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match s.char_indices().nth(max) {
+        Some((cut, _)) => Cow::Owned(format!("{}...", &s[..cut])),
+        None => Cow::Borrowed(s),
+    }
+}
+
+/// [`shorten_to`] at the length used for names and values in error messages (80 characters).
+pub fn shorten(s: &str) -> std::borrow::Cow<'_, str> {
+    shorten_to(s, 80)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shorten_cuts_on_characters() {
+        assert_eq!(shorten_to("abc", 3), "abc");
+        assert_eq!(shorten_to("abcd", 3), "abc...");
+        assert_eq!(shorten_to("ééé€", 2), "éé...");
+        assert_eq!(shorten(&"x".repeat(60_000)).len(), 83);
+    }
 
     #[test]
     fn borrows_plain_strings_and_owns_escaped_ones() {

@@ -16,6 +16,12 @@ impl Timestamp {
         Utc.timestamp_opt(secs, 0).single().map(Timestamp)
     }
 
+    /// Whether the UTC year is within 0000..=9999, the range of the four-digit year every provider
+    /// date literal has (`+10000-01-01` or `-0001-...` would be sent as invalid query syntax).
+    pub fn has_four_digit_year(&self) -> bool {
+        (0..=9999).contains(&self.0.year())
+    }
+
     /// Writes the canonical form into a fixed buffer; this runs once per date field per lead, so it
     /// avoids chrono's general formatter. Years outside 0..=9999 fall back to chrono.
     pub(crate) fn write_canonical(&self, out: &mut [u8; 24]) -> bool {

@@ -37,6 +37,7 @@ pub static CAPABILITIES: Capabilities = Capabilities {
     ],
     max_page_size: 500,
     natural_page_size: 100,
+    reserved_remote_query: crate::request::RESERVED_REMOTE_QUERY,
 };
 
 #[cfg(test)]

@@ -5,32 +5,33 @@
 
 use crm_core::query::LeadQuery;
 use crm_core::transport::Request;
-use crm_core::{Error, FilterKey, Result};
+use crm_core::{Error, FilterKey, ReservedKey, Result};
 
 /// The order asked for when the caller does not pass `remote_query[sort]`. Offset paging is only
 /// stable over a fixed order; creation time ascending also keeps leads created during a walk at the
 /// end instead of shifting every later page.
 pub const DEFAULT_SORT: &str = "add_time ASC";
 
-/// Provider parameters `remote_query` may not set, and why.
-const RESERVED: &[(&str, &str)] = &[
-    (
+/// Provider parameters `remote_query` may not set, and why (refused by the core's one guard, from
+/// [`crate::CAPABILITIES`]).
+pub const RESERVED_REMOTE_QUERY: &[ReservedKey] = &[
+    ReservedKey::new(
         "limit",
         "the page size comes from `limit` (or `truto_ignore_limit`)",
     ),
-    ("start", "the paging position comes from `next_cursor`"),
-    ("owner_id", "use the `owner[id]` filter"),
-    ("person_id", "use the `contact[id]` filter"),
-    ("organization_id", "use the `organization[id]` filter"),
-    (
+    ReservedKey::new("start", "the paging position comes from `next_cursor`"),
+    ReservedKey::new("owner_id", "use the `owner[id]` filter"),
+    ReservedKey::new("person_id", "use the `contact[id]` filter"),
+    ReservedKey::new("organization_id", "use the `organization[id]` filter"),
+    ReservedKey::new(
         "filter_id",
         "Pipedrive lets it override owner, contact and organization filters; use those filters",
     ),
-    (
+    ReservedKey::new(
         "api_token",
         "authentication comes from the connected account",
     ),
-    (
+    ReservedKey::new(
         "access_token",
         "authentication comes from the connected account",
     ),
@@ -60,33 +61,8 @@ pub fn positive_id(filter: FilterKey, value: &str) -> Result<u64> {
     })
 }
 
-/// Refuses `remote_query` keys that would override auth, paging or a translated filter. A key is
-/// compared by its base name, case-insensitively, so `LIMIT` or `limit[]` are refused too.
-pub fn check_remote_query(pairs: &[(String, String)]) -> Result<()> {
-    for (key, _) in pairs {
-        let base = key.split('[').next().unwrap_or(key).trim();
-        if base.is_empty() {
-            return Err(Error::invalid(
-                format!("remote_query[{key}]"),
-                "the provider parameter name is empty; use `remote_query[<name>]=<value>`",
-            ));
-        }
-        if let Some((_, why)) = RESERVED
-            .iter()
-            .find(|(name, _)| name.eq_ignore_ascii_case(base))
-        {
-            return Err(Error::invalid(
-                format!("remote_query[{key}]"),
-                format!("`{base}` cannot be passed to Pipedrive through remote_query: {why}"),
-            ));
-        }
-    }
-    Ok(())
-}
-
 /// The leads request for one page starting at `start`.
 pub fn build(path: &str, query: &LeadQuery, page_size: Option<u32>, start: u64) -> Result<Request> {
-    check_remote_query(&query.remote_query)?;
     let filters = &query.filters;
     let translated = [
         (FilterKey::OwnerId, "owner_id", &filters.owner_id),
@@ -103,10 +79,9 @@ pub fn build(path: &str, query: &LeadQuery, page_size: Option<u32>, start: u64) 
         request = request.query("limit", size.to_string());
     }
     request = request.query("start", start.to_string());
-    let caller_sorts = query
-        .remote_query
-        .iter()
-        .any(|(k, _)| k.eq_ignore_ascii_case("sort"));
+    // Pipedrive's parameter names are case-sensitive: only `sort` itself replaces the default
+    // (`SORT` is passed through as written and Pipedrive ignores it).
+    let caller_sorts = query.remote_query.iter().any(|(k, _)| k == "sort");
     if !caller_sorts {
         request = request.query("sort", DEFAULT_SORT);
     }
@@ -255,7 +230,7 @@ mod tests {
                 remote_query: vec![(key.into(), "1".into())],
                 ..LeadQuery::default()
             };
-            let err = build("/v1/leads", &query, Some(2), 0).unwrap_err();
+            let err = crate::CAPABILITIES.validate(&query).unwrap_err();
             assert!(
                 err.to_string()
                     .starts_with(&format!("invalid query parameter `remote_query[{key}]`")),
@@ -266,7 +241,25 @@ mod tests {
             remote_query: vec![("".into(), "1".into())],
             ..LeadQuery::default()
         };
-        assert!(build("/v1/leads", &query, Some(2), 0).is_err());
+        assert!(crate::CAPABILITIES.validate(&query).is_err());
+    }
+
+    #[test]
+    fn only_the_exact_sort_key_replaces_the_default_sort() {
+        let query = LeadQuery {
+            remote_query: vec![("SORT".into(), "update_time DESC".into())],
+            ..LeadQuery::default()
+        };
+        let request = build("/api/v1/leads", &query, Some(5), 0).unwrap();
+        assert_eq!(
+            pairs(&request),
+            [
+                ("limit", "5"),
+                ("start", "0"),
+                ("sort", DEFAULT_SORT),
+                ("SORT", "update_time DESC")
+            ]
+        );
     }
 
     proptest::proptest! {

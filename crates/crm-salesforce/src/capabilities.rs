@@ -91,4 +91,5 @@ pub static CAPABILITIES: Capabilities = Capabilities {
     ],
     max_page_size: MAX_BATCH,
     natural_page_size: MAX_BATCH,
+    reserved_remote_query: crate::request::RESERVED_REMOTE_QUERY,
 };

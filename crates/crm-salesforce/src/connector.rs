@@ -98,7 +98,6 @@ impl Connector for SalesforceConnector {
 
     async fn fetch_page(&self, page: PageRequest<'_>) -> Result<RawPage> {
         let query = page.query;
-        request::check_remote_query(&query.remote_query)?;
         let position = match page.state {
             Some(state) => Position::from_state(state)?,
             None => Position::start(),

@@ -8,7 +8,7 @@ use crate::paging::is_salesforce_id;
 use crate::soql::{Comparison, Condition, FieldName, LeadField, LeadSelect, Literal};
 use chrono::{DateTime, NaiveDate, Timelike, Utc};
 use crm_core::time::parse_datetime;
-use crm_core::{Error, LeadFilters, Operator, Result, TimeRange, Timestamp};
+use crm_core::{Error, LeadFilters, Operator, ReservedKey, Result, TimeRange, Timestamp};
 
 /// The standard fields every query selects, in this order.
 pub const SELECTED_FIELDS: &[LeadField] = &[
@@ -45,18 +45,12 @@ pub fn needs_describe(filters: &LeadFilters) -> bool {
 }
 
 /// `remote_query` goes to the query endpoint untouched, except keys that would replace the query
-/// this connector builds (`q`) or change what the endpoint answers (`explain`).
-pub fn check_remote_query(pairs: &[(String, String)]) -> Result<()> {
-    for (key, _) in pairs {
-        let why = match key.to_ascii_lowercase().as_str() {
-            "q" => "`q` is the SOQL query this connector builds from the filters; express the selection with the filters instead",
-            "explain" => "`explain` makes Salesforce answer a query plan instead of leads; it cannot be combined with listing",
-            _ => continue,
-        };
-        return Err(Error::invalid(format!("remote_query[{key}]"), why));
-    }
-    Ok(())
-}
+/// this connector builds (`q`) or change what the endpoint answers (`explain`); the core's one
+/// guard refuses them, from [`crate::CAPABILITIES`].
+pub const RESERVED_REMOTE_QUERY: &[ReservedKey] = &[
+    ReservedKey::new("q", "it is the SOQL query this connector builds from the filters; express the selection with the filters instead"),
+    ReservedKey::new("explain", "it makes Salesforce answer a query plan instead of leads, which cannot be combined with listing"),
+];
 
 /// Builds the SOQL query for `filters`. `describe` is present when the request involves custom
 /// fields; `after_id` restricts the query to ids after it (resuming a page cut inside a last batch).
@@ -150,14 +144,19 @@ pub fn build_soql(
         select.and(condition);
     }
 
-    let emails = filters
-        .email_addresses
-        .iter()
-        .map(|e| Literal::text(e.as_str()))
-        .collect();
-    if let Some(condition) = Condition::any_of(field(LeadField::Email, "email_addresses")?, emails)
-    {
-        select.and(condition);
+    // The field is required only when the filter is given: a hidden `Email` must not fail
+    // requests that do not filter on it.
+    if !filters.email_addresses.is_empty() {
+        let emails = filters
+            .email_addresses
+            .iter()
+            .map(|e| Literal::text(e.as_str()))
+            .collect();
+        if let Some(condition) =
+            Condition::any_of(field(LeadField::Email, "email_addresses")?, emails)
+        {
+            select.and(condition);
+        }
     }
 
     for (name, value) in &filters.custom_fields {
@@ -577,6 +576,32 @@ mod tests {
         assert!(err.to_string().contains("`Country` is hidden"), "{err}");
     }
 
+    #[test]
+    fn a_hidden_field_is_required_only_by_the_filter_that_uses_it() {
+        let mut d = describe();
+        d.fields.retain(|f| f.name != "Email");
+        for filters in [
+            LeadFilters {
+                include_custom_fields: true,
+                ..Default::default()
+            },
+            LeadFilters {
+                custom_fields: [("Score__c".to_owned(), "5".to_owned())].into(),
+                ..Default::default()
+            },
+        ] {
+            let soql = build_soql(&filters, Some(&d), None).unwrap();
+            assert!(!soql.contains("Email"), "{soql}");
+        }
+        let filters = LeadFilters {
+            email_addresses: vec!["a@example.com".into()],
+            ..Default::default()
+        };
+        let err = build_soql(&filters, Some(&d), None).unwrap_err();
+        assert!(err.to_string().contains("`Email` is hidden"), "{err}");
+        assert!(err.to_string().contains("`email_addresses`"), "{err}");
+    }
+
     /// No declared filter is silently ignored: each one, with each declared operator, changes the
     /// query.
     #[test]
@@ -612,9 +637,13 @@ mod tests {
 
     #[test]
     fn remote_query_cannot_replace_the_query() {
-        assert!(check_remote_query(&[("foo".into(), "bar".into())]).is_ok());
-        for key in ["q", "Q", "explain"] {
-            let err = check_remote_query(&[(key.into(), "x".into())]).unwrap_err();
+        let query = |key: &str| crm_core::LeadQuery {
+            remote_query: vec![(key.into(), "x".into())],
+            ..Default::default()
+        };
+        assert!(crate::CAPABILITIES.validate(&query("foo")).is_ok());
+        for key in ["q", "Q", "explain", " Explain", "%71"] {
+            let err = crate::CAPABILITIES.validate(&query(key)).unwrap_err();
             assert!(err.to_string().contains(&format!("remote_query[{key}]")));
         }
     }

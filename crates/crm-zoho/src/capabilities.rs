@@ -31,6 +31,7 @@ pub static CAPABILITIES: Capabilities = Capabilities {
     max_page_size: MAX_PAGE_SIZE,
     // Zoho's page size when `per_page` is not sent.
     natural_page_size: MAX_PAGE_SIZE,
+    reserved_remote_query: crate::request::RESERVED_REMOTE_QUERY,
 };
 
 #[cfg(test)]

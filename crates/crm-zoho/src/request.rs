@@ -16,61 +16,21 @@
 use crate::paging::Position;
 use crate::records::FIELDS;
 use crm_core::transport::Request;
-use crm_core::{Error, Result};
+use crm_core::{ReservedKey, Result};
 
-/// `remote_query` keys that are refused, with the reason given to the caller.
-const RESERVED: &[(&str, &str)] = &[
-    ("page", "paging is driven by next_cursor"),
-    ("page_token", "paging is driven by next_cursor"),
-    ("per_page", "the page size is set with `limit`"),
-    (
-        "fields",
-        "the connector asks for exactly the fields its mapping reads; use remote_data for the raw record",
-    ),
-    (
-        "converted",
-        "the connector always lists converted and unconverted leads (converted=both)",
-    ),
-    (
-        "sort_by",
-        "the connector sorts by id so that pages neither overlap nor skip leads",
-    ),
-    (
-        "sort_order",
-        "the connector sorts by id so that pages neither overlap nor skip leads",
-    ),
-    (
-        "authtoken",
-        "credentials come from the connected account, never from the query",
-    ),
-    (
-        "access_token",
-        "credentials come from the connected account, never from the query",
-    ),
+/// `remote_query` keys that are refused, with the reason given to the caller (by the core's one
+/// guard, from [`crate::CAPABILITIES`]).
+pub const RESERVED_REMOTE_QUERY: &[ReservedKey] = &[
+    ReservedKey::new("page", "paging is driven by next_cursor"),
+    ReservedKey::new("page_token", "paging is driven by next_cursor"),
+    ReservedKey::new("per_page", "the page size is set with `limit`"),
+    ReservedKey::new("fields", "the connector asks for exactly the fields its mapping reads; use remote_data for the raw record"),
+    ReservedKey::new("converted", "the connector always lists converted and unconverted leads (converted=both)"),
+    ReservedKey::new("sort_by", "the connector sorts by id so that pages neither overlap nor skip leads"),
+    ReservedKey::new("sort_order", "the connector sorts by id so that pages neither overlap nor skip leads"),
+    ReservedKey::new("authtoken", "credentials come from the connected account, never from the query"),
+    ReservedKey::new("access_token", "credentials come from the connected account, never from the query"),
 ];
-
-/// Refuses `remote_query` keys that would override paging, the field list, the sort or auth.
-pub fn check_remote_query(pairs: &[(String, String)]) -> Result<()> {
-    for (key, _) in pairs {
-        let name = key.trim();
-        if name.is_empty() {
-            return Err(Error::invalid(
-                "remote_query[]",
-                "a remote_query parameter needs a name, as in remote_query[cvid]=...",
-            ));
-        }
-        if let Some((_, why)) = RESERVED
-            .iter()
-            .find(|(reserved, _)| reserved.eq_ignore_ascii_case(name))
-        {
-            return Err(Error::invalid(
-                format!("remote_query[{key}]"),
-                format!("Zoho CRM's `{name}` cannot be overridden: {why}; remove it"),
-            ));
-        }
-    }
-    Ok(())
-}
 
 /// The list request for one page.
 pub fn list_leads(
@@ -79,7 +39,6 @@ pub fn list_leads(
     per_page: Option<u32>,
     remote_query: &[(String, String)],
 ) -> Result<Request> {
-    check_remote_query(remote_query)?;
     let mut request = Request::get(format!("/crm/{version}/Leads"))
         .query("fields", FIELDS.join(","))
         .query("converted", "both")
@@ -163,21 +122,25 @@ mod tests {
             "",
             "  ",
         ] {
-            let err = list_leads(
-                "v8",
-                &Position::Page(1),
-                Some(2),
-                &[(key.to_owned(), "1".to_owned())],
-            )
-            .unwrap_err();
-            assert!(matches!(err, Error::InvalidParameter { .. }), "{key}");
+            let query = crm_core::LeadQuery {
+                remote_query: vec![(key.to_owned(), "1".to_owned())],
+                ..Default::default()
+            };
+            let err = crate::CAPABILITIES.validate(&query).unwrap_err();
+            assert!(
+                matches!(err, crm_core::Error::InvalidParameter { .. }),
+                "{key}"
+            );
             assert!(err.to_string().contains("remote_query["), "{err}");
         }
-        assert!(check_remote_query(&[
-            ("cvid".into(), "1".into()),
-            ("approved".into(), "both".into()),
-            ("ids".into(), "1,2".into()),
-        ])
-        .is_ok());
+        let query = crm_core::LeadQuery {
+            remote_query: vec![
+                ("cvid".into(), "1".into()),
+                ("approved".into(), "both".into()),
+                ("ids".into(), "1,2".into()),
+            ],
+            ..Default::default()
+        };
+        assert!(crate::CAPABILITIES.validate(&query).is_ok());
     }
 }

@@ -21,6 +21,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// The longest request URL sent to a provider (Salesforce documents 16,384 bytes for its REST
+/// URIs; common front ends refuse longer ones). A longer one is the caller's 400, not a retried
+/// "remote" failure.
+pub const MAX_URL_BYTES: usize = 16 * 1024;
+
 /// Default per-request timeout.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -423,6 +428,8 @@ impl HttpClient {
         request: &Request,
         classifier: &dyn ErrorClassifier,
     ) -> Result<HttpResponse> {
+        // A request that cannot be built fails at once: never retried, never counted by the limiter.
+        self.request_url(request)?;
         if let Some(limiter) = &self.limiter {
             limiter.check_budget(self.provider)?;
         }
@@ -475,15 +482,29 @@ impl HttpClient {
         }
     }
 
+    /// The full URL of `request`, checked against [`MAX_URL_BYTES`].
+    fn request_url(&self, request: &Request) -> Result<url::Url> {
+        let mut url = self.url(&request.path)?;
+        if !request.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(request.query.iter());
+        }
+        let bytes = url.as_str().len();
+        if bytes > MAX_URL_BYTES {
+            return Err(Error::RequestTooLarge {
+                provider: self.provider,
+                bytes,
+                limit: MAX_URL_BYTES,
+            });
+        }
+        Ok(url)
+    }
+
     async fn send_once(
         &self,
         request: &Request,
         auth: &[(HeaderName, HeaderValue)],
     ) -> Result<HttpResponse> {
-        let mut url = self.url(&request.path)?;
-        if !request.query.is_empty() {
-            url.query_pairs_mut().extend_pairs(request.query.iter());
-        }
+        let url = self.request_url(request)?;
         let mut builder = self
             .client
             .request(request.method.clone(), url)

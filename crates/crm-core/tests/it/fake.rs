@@ -25,6 +25,7 @@ pub static CAPS: Capabilities = Capabilities {
     ],
     max_page_size: 10,
     natural_page_size: 7,
+    reserved_remote_query: &[],
 };
 
 #[derive(Serialize, Deserialize)]

@@ -175,3 +175,43 @@ async fn a_used_up_usage_budget_fails_fast_without_a_request() {
         Some(crm_core::transport::Usage { used: 5, max: 5 })
     );
 }
+
+/// A URL the caller's input made too long is refused before anything is sent: no retry, no
+/// request, and no share of the limiter's budget.
+#[tokio::test]
+async fn an_overlong_url_is_the_callers_400_without_a_request() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("ok"))
+        .mount(&server)
+        .await;
+    // One request per hour: had the refused request taken the permit, the next one would wait.
+    let limiter = Arc::new(RequestLimiter::unlimited().with_rate(1, Duration::from_secs(3600)));
+    let client = client(
+        &server,
+        TransportOptions {
+            limiter: Some(limiter),
+            ..fast_retries(5)
+        },
+    );
+    let long = "'".repeat(25_000);
+    let err = client
+        .send(&Request::get("/leads").query("q", long), &classify)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::RequestTooLarge { limit, .. } if limit == crm_core::transport::MAX_URL_BYTES),
+        "{err}"
+    );
+    assert_eq!(err.http_status(), 400);
+    assert!(!err.is_remote() && !err.is_retryable());
+    assert_eq!(client.stats().requests(), 0);
+    assert_eq!(client.stats().retries(), 0);
+    let ok = tokio::time::timeout(
+        Duration::from_secs(30),
+        client.send(&Request::get("/leads"), &classify),
+    )
+    .await
+    .expect("the limiter's one permit is still there");
+    assert_eq!(&ok.unwrap().body[..], b"ok");
+}

@@ -5,7 +5,10 @@ use crate::errors::{rate_limit_headers, ApiError};
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use crm_core::{list_page, render, Error, ListContext, ListRequest};
+use crm_core::shape::render_unless;
+use crm_core::{list_page, render, Error, ListContext, ListRequest, ListedPage, ResponseOptions};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 /// Lists one page of the account's leads.
 ///
@@ -43,7 +46,7 @@ pub async fn list(
     .await
     .map_err(|e| explain(&state, e))?;
     let rate_limit = page.rate_limit;
-    let body = render(page, &request.options)?;
+    let body = shape(page, request.options).await?;
     let mut response = (
         [(
             header::CONTENT_TYPE,
@@ -54,6 +57,34 @@ pub async fn list(
         .into_response();
     rate_limit_headers(response.headers_mut(), &rate_limit);
     Ok(response)
+}
+
+/// Renders the page. Plain pages are straight serialization and stay on the runtime; shaping
+/// (exclusions, key_by, normalizing) runs on the blocking pool so that one request's CPU work never
+/// stalls the others, and stops as soon as this future is dropped (the request timed out or the
+/// caller went away), so no request's work outlives it.
+async fn shape(page: ListedPage, options: ResponseOptions) -> Result<Vec<u8>, ApiError> {
+    if options.is_plain() {
+        return Ok(render(page, &options)?);
+    }
+    /// Raises the flag when the request's future is dropped.
+    struct CancelOnDrop(Arc<AtomicBool>);
+    impl Drop for CancelOnDrop {
+        fn drop(&mut self) {
+            self.0.store(true, Ordering::Relaxed);
+        }
+    }
+    let cancelled = Arc::new(AtomicBool::new(false));
+    let _guard = CancelOnDrop(cancelled.clone());
+    let work = tokio::task::spawn_blocking(move || {
+        render_unless(page, &options, &|| cancelled.load(Ordering::Relaxed))
+    });
+    match work.await {
+        Ok(Ok(Some(body))) => Ok(body),
+        Ok(Err(e)) => Err(e.into()),
+        // Cancelled only after this future was dropped, so nobody reads this answer.
+        Ok(Ok(None)) | Err(_) => Err(ApiError::internal("the response could not be shaped")),
+    }
 }
 
 /// Fills in who supports a refused filter: connectors only know themselves.

@@ -17,17 +17,23 @@ pub async fn meta(
 ) -> Result<Json<Value>, ApiError> {
     let tenant = state.auth.authenticate(&headers, &state.store).await?;
     let mut id: Option<String> = None;
-    for (key, value) in form_urlencoded::parse(query.as_deref().unwrap_or("").as_bytes()) {
-        if value.trim().is_empty() {
-            continue;
-        }
+    for (key, value) in crm_core::params::decode_pairs(query.as_deref().unwrap_or(""))? {
         if key != "integrated_account_id" {
             return Err(ApiError::bad_request(format!(
                 "invalid query parameter `{}`: unknown parameter; this route takes only integrated_account_id",
                 shorten(&key)
             )));
         }
-        id = Some(value.trim().to_owned());
+        let value = value.trim();
+        match &id {
+            _ if value.is_empty() => {}
+            Some(existing) if existing != value => {
+                return Err(ApiError::bad_request(
+                    "invalid query parameter `integrated_account_id`: given twice with different values; give it once",
+                ))
+            }
+            _ => id = Some(value.to_owned()),
+        }
     }
     let account = state.account_for(&tenant, id.as_deref()).await?;
     let connector = state.registry.connector(&account).map_err(|e| {

@@ -4,6 +4,7 @@
 mod cli;
 mod docs;
 mod errors;
+mod hardening;
 mod leads;
 mod loadtest;
 mod logs;

@@ -33,12 +33,17 @@ impl SimApp {
     }
 
     pub async fn with(factory: ProviderFactory) -> SimApp {
+        SimApp::with_sims(factory, SimConfig::new(7, LEADS)).await
+    }
+
+    /// With the simulators configured by `config` (hidden fields, faults, records).
+    pub async fn with_sims(factory: ProviderFactory, config: SimConfig) -> SimApp {
         let store = Store::in_memory().await.unwrap();
         let factory = Arc::new(ProviderFactory {
             store: Some(store.clone()),
             ..factory
         });
-        let sandbox = sandbox::start_with(&store, factory.as_ref(), SimConfig::new(7, LEADS))
+        let sandbox = sandbox::start_with(&store, factory.as_ref(), config)
             .await
             .unwrap();
         let state = AppState::new(

@@ -60,6 +60,7 @@ pub static FAKE_CAPS: Capabilities = Capabilities {
     ],
     max_page_size: 4,
     natural_page_size: 3,
+    reserved_remote_query: &[],
 };
 
 /// Other providers as the test double's world knows them, for "supported by" messages.
@@ -80,6 +81,7 @@ pub static OTHER_CAPS: Capabilities = Capabilities {
     fields: &[ResponseField::Id],
     max_page_size: 2000,
     natural_page_size: 2000,
+    reserved_remote_query: &[],
 };
 
 #[derive(Serialize, Deserialize)]

@@ -125,6 +125,7 @@ pub fn error_json(error: &Error) -> Value {
         Error::InvalidResponse { .. } => "InvalidResponse",
         Error::Timeout { .. } => "Timeout",
         Error::Transport { .. } => "Transport",
+        Error::RequestTooLarge { .. } => "RequestTooLarge",
     };
     json!({
         "class": class,
