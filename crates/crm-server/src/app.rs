@@ -1,5 +1,5 @@
-//! The axum application: state, router, middleware (request id, request log, timeout) and serving
-//! with graceful shutdown.
+//! The axum application: state, router, middleware (request id, request log, timeout) and the
+//! shutdown signal. Serving is [`crate::serve`].
 
 use crate::auth::{Auth, Tenant};
 use crate::errors::{ApiError, ErrorLog};
@@ -13,7 +13,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use crm_core::{Capabilities, CursorCodec, Provider};
-use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tower_http::timeout::TimeoutLayer;
@@ -191,9 +190,12 @@ fn request_id(request: &Request) -> HeaderValue {
                     .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
         })
         .cloned()
-        .unwrap_or_else(|| {
-            HeaderValue::from_str(&Uuid::new_v4().to_string()).expect("a uuid is a header value")
-        })
+        .unwrap_or_else(fresh_request_id)
+}
+
+/// A new request id.
+pub(crate) fn fresh_request_id() -> HeaderValue {
+    HeaderValue::from_str(&Uuid::new_v4().to_string()).expect("a uuid is a header value")
 }
 
 /// One span per request (request id, method, path without the query, account, provider) and one
@@ -267,15 +269,4 @@ pub async fn shutdown_signal() {
         _ = terminate => {},
     }
     tracing::info!("shutting down: finishing requests in flight");
-}
-
-/// Serves `app` on `listener` until `shutdown` resolves, then lets requests in flight finish.
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    app: Router,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
 }
