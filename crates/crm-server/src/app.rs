@@ -138,8 +138,14 @@ pub fn shorten(s: &str) -> String {
 pub fn router(state: AppState) -> Router {
     let timeout = state.request_timeout;
     Router::new()
-        .route("/unified/crm/leads", get(routes::leads::list))
-        .route("/unified/crm/leads/meta", get(routes::meta::meta))
+        .route(
+            "/unified/crm/leads",
+            get(routes::leads::list).head(get_only).fallback(get_only),
+        )
+        .route(
+            "/unified/crm/leads/meta",
+            get(routes::meta::meta).head(get_only).fallback(get_only),
+        )
         .route("/healthz", get(routes::health::healthz))
         .route("/openapi.json", get(routes::openapi::openapi_json))
         .fallback(not_found)
@@ -165,6 +171,18 @@ async fn method_not_allowed() -> ApiError {
     ApiError::new(
         StatusCode::METHOD_NOT_ALLOWED,
         "this route only answers GET",
+    )
+}
+
+/// 405 with `Allow: GET` on the routes that reach a provider or the store: axum would answer HEAD
+/// by running the GET handler, provider call included, and dropping the body.
+async fn get_only() -> impl IntoResponse {
+    (
+        [(header::ALLOW, HeaderValue::from_static("GET"))],
+        ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "this route only answers GET (HEAD would make the provider request only to drop its answer)",
+        ),
     )
 }
 
