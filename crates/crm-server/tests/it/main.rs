@@ -2,12 +2,14 @@
 //! a loopback port, with JSON snapshots (insta) of every answer class.
 
 mod cli;
+mod conn;
 mod docs;
 mod errors;
 mod leads;
 mod loadtest;
 mod logs;
 mod openapi;
+mod protocol;
 mod providers;
 mod sandbox;
 mod store;
