@@ -2,8 +2,7 @@
 //! about the requests in flight (its idle clock starts when a response ends) and the refusals it
 //! queued (answered here with the JSON envelope, never routed).
 
-use crate::app::fresh_request_id;
-use crate::app::REQUEST_ID;
+use crate::app::{fresh_request_id, REQUEST_ID};
 use crate::errors::ApiError;
 use axum::body::Body;
 use axum::http::{header, HeaderValue, Request, Response};

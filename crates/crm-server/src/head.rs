@@ -65,6 +65,16 @@ pub struct Clocks {
     pub idle: Duration,
 }
 
+/// Why a head is refused: its status and message, made into the envelope by [`ApiError`].
+#[derive(Debug)]
+struct Refusal(StatusCode, String);
+
+impl From<Refusal> for ApiError {
+    fn from(Refusal(status, message): Refusal) -> Self {
+        ApiError::new(status, message)
+    }
+}
+
 /// The decision about the bytes buffered for the next head.
 #[derive(Debug)]
 enum Outcome {
@@ -76,7 +86,7 @@ enum Outcome {
         canonical: Vec<u8>,
         body: u64,
     },
-    Refuse(ApiError),
+    Refuse(Refusal),
     /// The HTTP/2 connection preface.
     Http2,
 }
@@ -193,7 +203,7 @@ impl<S> HeadGuard<S> {
             // Nothing of a request: an idle (or never used) connection just closes.
             self.phase = Phase::Eof;
         } else {
-            self.refuse(ApiError::new(
+            self.refuse(Refusal(
                 StatusCode::REQUEST_TIMEOUT,
                 format!(
                     "the request head was not complete within {}s",
@@ -203,9 +213,9 @@ impl<S> HeadGuard<S> {
         }
     }
 
-    fn refuse(&mut self, error: ApiError) {
+    fn refuse(&mut self, refusal: Refusal) {
         self.heads += 1;
-        self.shared.refuse(self.heads, error);
+        self.shared.refuse(self.heads, refusal.into());
         self.output.extend_from_slice(STAND_IN);
         self.input.clear();
         self.phase = Phase::Refused;
@@ -430,8 +440,10 @@ fn decide(input: &[u8], scan: &mut Scan, first_on_connection: bool) -> Outcome {
             },
             Err(error) => Outcome::Refuse(error),
         },
-        Ok(httparse::Status::Partial) => Outcome::Refuse(malformed("the request head is incomplete")),
-        Err(httparse::Error::TooManyHeaders) => Outcome::Refuse(ApiError::new(
+        Ok(httparse::Status::Partial) => {
+            Outcome::Refuse(malformed("the request head is incomplete"))
+        }
+        Err(httparse::Error::TooManyHeaders) => Outcome::Refuse(Refusal(
             StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             format!("the request has more than {MAX_HEADERS} header fields"),
         )),
@@ -476,7 +488,7 @@ fn check_request_line(line: &[u8], first_on_connection: bool) -> Option<Outcome>
 }
 
 /// The head as hyper gets it, and the body length; or why it is refused.
-fn canonical(request: &httparse::Request<'_, '_>) -> Result<(Vec<u8>, u64), ApiError> {
+fn canonical(request: &httparse::Request<'_, '_>) -> Result<(Vec<u8>, u64), Refusal> {
     let (Some(method), Some(target), Some(version)) =
         (request.method, request.path, request.version)
     else {
@@ -496,9 +508,9 @@ fn canonical(request: &httparse::Request<'_, '_>) -> Result<(Vec<u8>, u64), ApiE
     let mut length: Option<u64> = None;
     for header in request.headers.iter() {
         if header.name.eq_ignore_ascii_case("transfer-encoding") {
-            return Err(ApiError::new(
+            return Err(Refusal(
                 StatusCode::LENGTH_REQUIRED,
-                "request bodies need a Content-Length; Transfer-Encoding is not accepted",
+                "request bodies need a Content-Length; Transfer-Encoding is not accepted".into(),
             ));
         }
         if header.name.eq_ignore_ascii_case("content-length") {
@@ -516,7 +528,7 @@ fn canonical(request: &httparse::Request<'_, '_>) -> Result<(Vec<u8>, u64), ApiE
     }
     if let Some(n) = length {
         if n > MAX_BODY {
-            return Err(ApiError::new(
+            return Err(Refusal(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 format!("request bodies are limited to {MAX_BODY} bytes; no route reads one"),
             ));
@@ -538,26 +550,29 @@ fn digits(value: &[u8]) -> Option<u64> {
     })
 }
 
-fn malformed(why: &str) -> ApiError {
-    ApiError::bad_request(format!("malformed HTTP request: {why}"))
+fn malformed(why: &str) -> Refusal {
+    Refusal(
+        StatusCode::BAD_REQUEST,
+        format!("malformed HTTP request: {why}"),
+    )
 }
 
-fn line_too_long() -> ApiError {
-    ApiError::new(
+fn line_too_long() -> Refusal {
+    Refusal(
         StatusCode::URI_TOO_LONG,
         format!("the request line is longer than {MAX_REQUEST_LINE} bytes; send fewer or shorter query parameters"),
     )
 }
 
-fn head_too_large() -> ApiError {
-    ApiError::new(
+fn head_too_large() -> Refusal {
+    Refusal(
         StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
         format!("the request head is larger than {MAX_HEAD} bytes"),
     )
 }
 
-fn version_not_supported(version: &str) -> ApiError {
-    ApiError::new(
+fn version_not_supported(version: &str) -> Refusal {
+    Refusal(
         StatusCode::HTTP_VERSION_NOT_SUPPORTED,
         format!(
             "{} is not supported; this server speaks HTTP/1.1 (and HTTP/1.0)",
@@ -578,14 +593,15 @@ mod tests {
 
     fn refused(input: &[u8]) -> u16 {
         match decide_all(input) {
-            Outcome::Refuse(e) => e.status.as_u16(),
+            Outcome::Refuse(Refusal(status, _)) => status.as_u16(),
             other => panic!("{other:?}"),
         }
     }
 
     #[test]
     fn accepted_heads_are_rewritten_with_one_content_length() {
-        let input = b"GET /a?b=1 HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\ncontent-length: 2\r\n\r\nhi";
+        let input =
+            b"GET /a?b=1 HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\ncontent-length: 2\r\n\r\nhi";
         let Outcome::Head {
             consumed,
             canonical,
@@ -632,7 +648,10 @@ mod tests {
         assert_eq!(refused(&long.as_bytes()[..MAX_REQUEST_LINE + 1]), 414);
         let big = format!("GET / HTTP/1.1\r\nx: {}\r\n", "a".repeat(MAX_HEAD));
         assert_eq!(refused(big.as_bytes()), 431);
-        let many = format!("GET / HTTP/1.1\r\n{}\r\n", "a: b\r\n".repeat(MAX_HEADERS + 1));
+        let many = format!(
+            "GET / HTTP/1.1\r\n{}\r\n",
+            "a: b\r\n".repeat(MAX_HEADERS + 1)
+        );
         assert_eq!(refused(many.as_bytes()), 431);
     }
 
@@ -648,7 +667,10 @@ mod tests {
         let mut scan = Scan::default();
         let later = b"PRI * HTTP/2.0\r\n\r\n";
         scan.advance(later);
-        assert!(matches!(decide(later, &mut scan, false), Outcome::Refuse(_)));
+        assert!(matches!(
+            decide(later, &mut scan, false),
+            Outcome::Refuse(_)
+        ));
         assert!(matches!(
             decide_all(b"GET / HTTP/1.0\r\n\r\n"),
             Outcome::Head { .. }

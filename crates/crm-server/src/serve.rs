@@ -2,10 +2,11 @@
 //! head and idle clocks of [`crate::head`]) with graceful shutdown.
 //!
 //! At the cap the loop stops accepting, so new connections wait in the kernel's listen backlog
-//! (tokio's default of 1024) rather than being accepted and closed at once: a waiting request is
-//! served as soon as a slot frees, and slots free within the header-read timeout when an attacker
-//! holds them with connections that never finish a head. A health check sent during such an
-//! attack is thus answered late instead of refused.
+//! (128 with tokio's `TcpListener::bind`; past it the kernel drops SYNs and clients retry them)
+//! rather than being accepted and closed at once: a waiting request is served as soon as a slot
+//! frees, and slots free within the header-read timeout when an attacker holds them with
+//! connections that never finish a head. A health check sent during such an attack is thus
+//! answered late instead of refused.
 
 use crate::conn::{ConnService, ConnShared};
 use crate::head::{Clocks, HeadGuard, MAX_HEADERS};

@@ -53,7 +53,10 @@ async fn a_head_trickled_a_byte_at_a_time_is_still_cut_off() {
         .expect("the server closes a trickling connection")
         .ok();
     let text = String::from_utf8_lossy(&answer);
-    assert!(text.starts_with("HTTP/1.1 408 Request Timeout\r\n"), "{text}");
+    assert!(
+        text.starts_with("HTTP/1.1 408 Request Timeout\r\n"),
+        "{text}"
+    );
     assert!(text.contains(r#""statusCode":408"#), "{text}");
     trickle.abort();
     server.stop().await;
@@ -69,8 +72,7 @@ async fn a_connection_that_sends_nothing_is_closed_without_an_answer() {
 
 #[tokio::test]
 async fn idle_keep_alive_connections_are_closed() {
-    let server =
-        RealServer::start(&["--idle-timeout", "1", "--header-read-timeout", "10"]).await;
+    let server = RealServer::start(&["--idle-timeout", "1", "--header-read-timeout", "10"]).await;
     let mut conn = server.connect().await;
     conn.send(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         .await;
@@ -86,8 +88,7 @@ async fn idle_keep_alive_connections_are_closed() {
 /// the idle timeout's (hyper's own header-read timer would have closed it after 1 s).
 #[tokio::test]
 async fn a_kept_alive_connection_waits_for_its_next_request_beyond_the_header_read_timeout() {
-    let server =
-        RealServer::start(&["--header-read-timeout", "1", "--idle-timeout", "60"]).await;
+    let server = RealServer::start(&["--header-read-timeout", "1", "--idle-timeout", "60"]).await;
     let mut conn = server.connect().await;
     let request = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
     conn.send(request).await;
@@ -103,8 +104,7 @@ async fn a_kept_alive_connection_waits_for_its_next_request_beyond_the_header_re
 /// socket, which is what frees the slot).
 #[tokio::test]
 async fn at_the_connection_cap_a_request_is_served_once_an_attacker_times_out() {
-    let server =
-        RealServer::start(&["--max-connections", "4", "--header-read-timeout", "1"]).await;
+    let server = RealServer::start(&["--max-connections", "4", "--header-read-timeout", "1"]).await;
     let closed = Arc::new(AtomicUsize::new(0));
     let mut attackers = Vec::new();
     for _ in 0..4 {
@@ -134,7 +134,12 @@ async fn at_the_connection_cap_a_request_is_served_once_an_attacker_times_out() 
 #[tokio::test]
 async fn shutdown_finishes_a_request_in_flight_and_closes_idle_connections() {
     let server = RealServer::start(&["--sandbox", "--idle-timeout", "60"]).await;
-    let sim = server.sandbox.as_ref().unwrap().cluster.get(SimProvider::Pipedrive);
+    let sim = server
+        .sandbox
+        .as_ref()
+        .unwrap()
+        .cluster
+        .get(SimProvider::Pipedrive);
     sim.update_faults(|f| f.latency = Duration::from_millis(500));
     let mut idle = server.connect().await;
     idle.send(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")

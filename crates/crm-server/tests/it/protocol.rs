@@ -19,7 +19,10 @@ async fn a_garbage_request_line_gets_a_400_envelope() {
     let reply = refused(&server, b"\x01\x02 garbage\r\n\r\n").await;
     let body = reply.assert_envelope(400);
     assert!(
-        body["message"].as_str().unwrap().starts_with("malformed HTTP request"),
+        body["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("malformed HTTP request"),
         "{body}"
     );
     let reply = refused(&server, b"GET / HTTP/1.1\r\nno colon here\r\n\r\n").await;
@@ -54,9 +57,7 @@ async fn a_100_kb_header_gets_a_431_envelope() {
         "GET /healthz HTTP/1.1\r\n{}\r\n",
         "X-Many: a\r\n".repeat(200)
     );
-    refused(&server, many.as_bytes())
-        .await
-        .assert_envelope(431);
+    refused(&server, many.as_bytes()).await.assert_envelope(431);
     server.stop().await;
 }
 

@@ -503,10 +503,16 @@ impl RawReply {
         assert_eq!(body["statusCode"], status, "{body}");
         assert_eq!(
             body["error"],
-            StatusCode::from_u16(status).unwrap().canonical_reason().unwrap(),
+            StatusCode::from_u16(status)
+                .unwrap()
+                .canonical_reason()
+                .unwrap(),
             "{body}"
         );
-        assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
+        assert!(
+            body["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{body}"
+        );
         body
     }
 }
