@@ -1,5 +1,5 @@
-//! The axum application: state, router, middleware (request id, request log, timeout) and serving
-//! with graceful shutdown.
+//! The axum application: state, router, middleware (request id, request log, timeout) and the
+//! shutdown signal. Serving is [`crate::serve`].
 
 use crate::auth::{Auth, Tenant};
 use crate::errors::{ApiError, ErrorLog};
@@ -13,7 +13,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use crm_core::{Capabilities, CursorCodec, Provider};
-use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tower_http::timeout::TimeoutLayer;
@@ -139,8 +138,14 @@ pub fn shorten(s: &str) -> String {
 pub fn router(state: AppState) -> Router {
     let timeout = state.request_timeout;
     Router::new()
-        .route("/unified/crm/leads", get(routes::leads::list))
-        .route("/unified/crm/leads/meta", get(routes::meta::meta))
+        .route(
+            "/unified/crm/leads",
+            get(routes::leads::list).head(get_only).fallback(get_only),
+        )
+        .route(
+            "/unified/crm/leads/meta",
+            get(routes::meta::meta).head(get_only).fallback(get_only),
+        )
         .route("/healthz", get(routes::health::healthz))
         .route("/openapi.json", get(routes::openapi::openapi_json))
         .fallback(not_found)
@@ -169,6 +174,18 @@ async fn method_not_allowed() -> ApiError {
     )
 }
 
+/// 405 with `Allow: GET` on the routes that reach a provider or the store: axum would answer HEAD
+/// by running the GET handler, provider call included, and dropping the body.
+async fn get_only() -> impl IntoResponse {
+    (
+        [(header::ALLOW, HeaderValue::from_static("GET"))],
+        ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "this route only answers GET (HEAD would make the provider request only to drop its answer)",
+        ),
+    )
+}
+
 /// tower-http's timeout answers an empty 504; give it the error envelope.
 fn timeout_envelope(response: Response, after: Duration) -> Response {
     if response.status() == StatusCode::GATEWAY_TIMEOUT
@@ -191,9 +208,12 @@ fn request_id(request: &Request) -> HeaderValue {
                     .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
         })
         .cloned()
-        .unwrap_or_else(|| {
-            HeaderValue::from_str(&Uuid::new_v4().to_string()).expect("a uuid is a header value")
-        })
+        .unwrap_or_else(fresh_request_id)
+}
+
+/// A new request id.
+pub(crate) fn fresh_request_id() -> HeaderValue {
+    HeaderValue::from_str(&Uuid::new_v4().to_string()).expect("a uuid is a header value")
 }
 
 /// One span per request (request id, method, path without the query, account, provider) and one
@@ -267,15 +287,4 @@ pub async fn shutdown_signal() {
         _ = terminate => {},
     }
     tracing::info!("shutting down: finishing requests in flight");
-}
-
-/// Serves `app` on `listener` until `shutdown` resolves, then lets requests in flight finish.
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    app: Router,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
 }

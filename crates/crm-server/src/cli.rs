@@ -5,6 +5,9 @@ use crate::auth::{Auth, DEFAULT_TENANT, SANDBOX_TENANT};
 use crate::connectors::ProviderFactory;
 use crate::registry::ConnectorFactory;
 use crate::sandbox::{self, Sandbox};
+use crate::serve::{
+    self, ConnLimits, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_CONNECTIONS,
+};
 use crate::store::{self, Account, AccountsFile, Store};
 use clap::{Args, Parser, Subcommand};
 use crm_core::{CursorCodec, Provider};
@@ -98,6 +101,19 @@ pub struct ServeArgs {
     /// Limit on one request's total time, in seconds (504 after it).
     #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_REQUEST_TIMEOUT.as_secs())]
     pub request_timeout: u64,
+
+    /// Seconds a client has to send a complete request head, counted from the connection's accept
+    /// (first request) or from the request's first byte (later ones): 408 after it.
+    #[arg(long, value_name = "SECONDS", env = "CRM_HEADER_READ_TIMEOUT", default_value_t = DEFAULT_HEADER_READ_TIMEOUT.as_secs())]
+    pub header_read_timeout: u64,
+
+    /// Seconds a kept-alive connection may wait for its next request before it is closed.
+    #[arg(long, value_name = "SECONDS", env = "CRM_IDLE_TIMEOUT", default_value_t = DEFAULT_IDLE_TIMEOUT.as_secs())]
+    pub idle_timeout: u64,
+
+    /// Connections served at once; further ones wait in the listen backlog until one closes.
+    #[arg(long, value_name = "N", env = "CRM_MAX_CONNECTIONS", default_value_t = DEFAULT_MAX_CONNECTIONS)]
+    pub max_connections: u32,
 }
 
 impl fmt::Debug for ServeArgs {
@@ -112,6 +128,9 @@ impl fmt::Debug for ServeArgs {
                 &self.cursor_secret.as_ref().map(|_| "<redacted>"),
             )
             .field("request_timeout", &self.request_timeout)
+            .field("header_read_timeout", &self.header_read_timeout)
+            .field("idle_timeout", &self.idle_timeout)
+            .field("max_connections", &self.max_connections)
             .finish()
     }
 }
@@ -195,11 +214,13 @@ pub async fn run(cli: Cli, out: &mut (dyn Write + Send)) -> Result<(), CliError>
     }
 }
 
-/// A server ready to bind: its state, address and (in sandbox mode) the simulators.
+/// A server ready to bind: its state, address, connection limits and (in sandbox mode) the
+/// simulators.
 #[derive(Debug)]
 pub struct Server {
     pub state: AppState,
     pub listen: SocketAddr,
+    pub limits: ConnLimits,
     pub sandbox: Option<Sandbox>,
 }
 
@@ -218,10 +239,17 @@ pub async fn prepare_with(
     database: &str,
     make_factory: impl FnOnce(&Store) -> Arc<dyn ConnectorFactory>,
 ) -> Result<Server, CliError> {
-    if args.request_timeout == 0 {
-        return Err(CliError(
-            "--request-timeout must be at least 1 second".into(),
-        ));
+    for (flag, value) in [
+        ("--request-timeout", args.request_timeout),
+        ("--header-read-timeout", args.header_read_timeout),
+        ("--idle-timeout", args.idle_timeout),
+    ] {
+        if value == 0 {
+            return Err(CliError(format!("{flag} must be at least 1 second")));
+        }
+    }
+    if args.max_connections == 0 {
+        return Err(CliError("--max-connections must be at least 1".into()));
     }
     let (store, factory, auth, sandbox) = if args.sandbox {
         if !args.listen.ip().is_loopback() {
@@ -282,9 +310,15 @@ pub async fn prepare_with(
     };
     let state = AppState::new(store, factory, CursorCodec::new(secret), auth)
         .with_request_timeout(Duration::from_secs(args.request_timeout));
+    let limits = ConnLimits {
+        header_read_timeout: Duration::from_secs(args.header_read_timeout),
+        idle_timeout: Duration::from_secs(args.idle_timeout),
+        max_connections: args.max_connections,
+    };
     Ok(Server {
         state,
         listen: args.listen,
+        limits,
         sandbox,
     })
 }
@@ -308,7 +342,7 @@ impl Server {
             writeln!(out, "crm-server listening on http://{addr}")?;
         }
         out.flush()?;
-        app::serve(listener, app::router(self.state), shutdown).await?;
+        serve::serve(listener, app::router(self.state), self.limits, shutdown).await?;
         tracing::info!("no request in flight");
         if let Some(sandbox) = self.sandbox {
             sandbox.shutdown().await;

@@ -1,6 +1,8 @@
 //! `crm-server`: the HTTP server of the unified CRM leads API.
 //!
-//! - [`app`]: the axum router, state, request log, timeout, graceful shutdown.
+//! - [`app`]: the axum router, state, request log, timeout, shutdown signal.
+//! - [`serve`]: the accept loop (connection cap, graceful shutdown); [`head`]: the request-head
+//!   guard under hyper (head and idle timeouts, enveloped refusals); [`conn`]: its hyper service.
 //! - [`routes`]: `GET /unified/crm/leads`, `/unified/crm/leads/meta`, `/healthz`, `/openapi.json`.
 //! - [`errors`]: the Truto error envelope and the status mapping.
 //! - [`auth`]: `Authorization: Bearer <api key>`, tenants.
@@ -12,11 +14,14 @@
 pub mod app;
 pub mod auth;
 pub mod cli;
+pub mod conn;
 pub mod connectors;
 pub mod errors;
+pub mod head;
 pub mod registry;
 pub mod routes;
 pub mod sandbox;
+pub mod serve;
 pub mod store;
 pub mod telemetry;
 

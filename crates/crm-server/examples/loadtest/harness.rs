@@ -215,9 +215,10 @@ impl Gateway {
             .map_err(|e| format!("bind: {e}"))?;
         let addr: SocketAddr = listener.local_addr().map_err(|e| e.to_string())?;
         let (tx, rx) = oneshot::channel::<()>();
-        let task = tokio::spawn(crm_server::app::serve(
+        let task = tokio::spawn(crm_server::serve::serve(
             listener,
             crm_server::router(state),
+            crm_server::serve::ConnLimits::default(),
             async move {
                 let _ = rx.await;
             },

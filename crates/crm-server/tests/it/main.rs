@@ -2,6 +2,7 @@
 //! a loopback port, with JSON snapshots (insta) of every answer class.
 
 mod cli;
+mod conn;
 mod docs;
 mod errors;
 mod hardening;
@@ -9,6 +10,7 @@ mod leads;
 mod loadtest;
 mod logs;
 mod openapi;
+mod protocol;
 mod providers;
 mod sandbox;
 mod store;

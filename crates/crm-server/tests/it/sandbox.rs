@@ -65,3 +65,61 @@ async fn sandbox_serves_the_four_accounts_without_a_key() {
         .unwrap()
         .unwrap();
 }
+
+/// HEAD on the routes that reach a provider is refused before any provider call (axum would run
+/// the GET handler and drop the body); `/healthz` and `/openapi.json` still answer HEAD.
+#[tokio::test]
+async fn head_requests_never_reach_a_provider() {
+    use crate::support::RealServer;
+    use crm_sim::SimProvider;
+    let server = RealServer::start(&["--sandbox"]).await;
+    let sims = [
+        SimProvider::Copper,
+        SimProvider::Pipedrive,
+        SimProvider::Salesforce,
+        SimProvider::Zoho,
+    ];
+    let provider_requests = |server: &RealServer| -> u64 {
+        let cluster = &server.sandbox.as_ref().unwrap().cluster;
+        sims.iter().map(|p| cluster.get(*p).stats().requests).sum()
+    };
+    let mut conn = server.connect().await;
+    for (_, id) in SANDBOX_ACCOUNTS {
+        for path in [
+            format!("/unified/crm/leads?integrated_account_id={id}&limit=2"),
+            format!("/unified/crm/leads/meta?integrated_account_id={id}"),
+        ] {
+            conn.send(format!("HEAD {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").as_bytes())
+                .await;
+            let reply = conn.reply_to_head().await;
+            assert_eq!(reply.status, 405, "{path}: {reply:?}");
+            assert_eq!(reply.header("allow"), Some("GET"), "{path}");
+            assert_eq!(reply.header("content-type"), Some("application/json"));
+        }
+    }
+    assert_eq!(provider_requests(&server), 0);
+    for path in ["/healthz", "/openapi.json"] {
+        conn.send(format!("HEAD {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").as_bytes())
+            .await;
+        assert_eq!(conn.reply_to_head().await.status, 200, "{path}");
+    }
+    // Other methods get the same 405 with the envelope.
+    let (_, id) = SANDBOX_ACCOUNTS[0];
+    conn.send(
+        format!("DELETE /unified/crm/leads?integrated_account_id={id} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            .as_bytes(),
+    )
+    .await;
+    let reply = conn.reply().await;
+    reply.assert_envelope(405);
+    assert_eq!(reply.header("allow"), Some("GET"));
+    // The counters do count: a GET reaches the provider.
+    conn.send(
+        format!("GET /unified/crm/leads?integrated_account_id={id}&limit=2 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            .as_bytes(),
+    )
+    .await;
+    assert_eq!(conn.reply().await.status, 200);
+    assert!(provider_requests(&server) > 0);
+    server.stop().await;
+}

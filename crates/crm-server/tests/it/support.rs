@@ -362,3 +362,257 @@ pub fn redact_cursor(mut v: Value) -> Value {
     }
     v
 }
+
+/// The real server (`Server::run`: the accept loop and the router) on a loopback port.
+pub struct RealServer {
+    pub addr: std::net::SocketAddr,
+    /// The simulators, with `--sandbox`; the test keeps them to read their counters.
+    pub sandbox: Option<crm_server::sandbox::Sandbox>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<Result<(), crm_server::cli::CliError>>,
+}
+
+impl RealServer {
+    /// Starts with `flags` as on the command line, on 127.0.0.1 and a free port. Without
+    /// `--sandbox`: the API key [`ACME_KEY`] and an in-memory store without accounts.
+    pub async fn start(flags: &[&str]) -> RealServer {
+        use clap::Parser;
+        let sandbox = flags.contains(&"--sandbox");
+        let mut args = vec!["crm-server", "--listen", "127.0.0.1:0"];
+        args.extend_from_slice(flags);
+        if !sandbox {
+            args.extend_from_slice(&["--api-key", ACME_KEY]);
+        }
+        let cli = crm_server::cli::Cli::try_parse_from(args).unwrap();
+        let mut server = if sandbox {
+            crm_server::cli::prepare(&cli.serve, "sqlite::memory:").await
+        } else {
+            crm_server::cli::prepare_with(&cli.serve, "sqlite::memory:", |_| {
+                Arc::new(FakeFactory::default())
+            })
+            .await
+        }
+        .unwrap();
+        let sandbox = server.sandbox.take();
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let out = crate::cli::Shared::default();
+        let mut writer = out.clone();
+        let task = tokio::spawn(async move {
+            server
+                .run(&mut writer, async move {
+                    let _ = rx.await;
+                })
+                .await
+        });
+        let mut banner = String::new();
+        for _ in 0..500 {
+            banner = out.text();
+            if banner.ends_with('\n') {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        let addr = banner
+            .trim()
+            .strip_prefix("crm-server listening on http://")
+            .unwrap_or_else(|| panic!("{banner}"))
+            .parse()
+            .unwrap();
+        RealServer {
+            addr,
+            sandbox,
+            stop: Some(tx),
+            task,
+        }
+    }
+
+    pub async fn connect(&self) -> RawConn {
+        RawConn::open(self.addr).await
+    }
+
+    /// A `GET /healthz` on a new connection.
+    pub async fn healthz(&self) -> RawReply {
+        let mut conn = self.connect().await;
+        conn.send(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            .await;
+        conn.reply().await
+    }
+
+    /// Graceful shutdown, which must complete.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        tokio::time::timeout(Duration::from_secs(20), &mut self.task)
+            .await
+            .expect("graceful shutdown completes")
+            .unwrap()
+            .unwrap();
+        if let Some(sandbox) = self.sandbox.take() {
+            sandbox.shutdown().await;
+        }
+    }
+}
+
+/// Bounds every wait on the server, so that a server that never answers fails the test instead of
+/// hanging it. Not a timing assertion: the outcomes tested arrive well within it.
+pub const PATIENCE: Duration = Duration::from_secs(30);
+
+/// A raw TCP connection to the server, for what an HTTP client library would not send.
+pub struct RawConn {
+    pub stream: tokio::net::TcpStream,
+    read: Vec<u8>,
+}
+
+/// A response as read from the socket.
+#[derive(Debug)]
+pub struct RawReply {
+    /// The status line, such as `HTTP/1.1 200 OK`.
+    pub status_line: String,
+    pub status: u16,
+    /// Lower-case names.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl RawReply {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "{} with a body that is not JSON ({e}): {:?}",
+                self.status_line,
+                String::from_utf8_lossy(&self.body)
+            )
+        })
+    }
+
+    /// Checks that this is the error envelope for `status`.
+    pub fn assert_envelope(&self, status: u16) -> Value {
+        assert_eq!(self.status, status, "{self:?}");
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/json"),
+            "{self:?}"
+        );
+        let body = self.json();
+        assert_eq!(body["statusCode"], status, "{body}");
+        assert_eq!(
+            body["error"],
+            StatusCode::from_u16(status)
+                .unwrap()
+                .canonical_reason()
+                .unwrap(),
+            "{body}"
+        );
+        assert!(
+            body["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{body}"
+        );
+        body
+    }
+}
+
+impl RawConn {
+    pub async fn open(addr: std::net::SocketAddr) -> RawConn {
+        assert!(addr.ip().is_loopback());
+        RawConn {
+            stream: tokio::net::TcpStream::connect(addr).await.unwrap(),
+            read: Vec::new(),
+        }
+    }
+
+    pub async fn send(&mut self, bytes: &[u8]) {
+        use tokio::io::AsyncWriteExt;
+        self.stream.write_all(bytes).await.unwrap();
+    }
+
+    /// Reads more; `false` at the end of the stream (or a reset).
+    async fn more(&mut self) -> bool {
+        use tokio::io::AsyncReadExt;
+        let mut chunk = [0u8; 16384];
+        match tokio::time::timeout(PATIENCE, self.stream.read(&mut chunk))
+            .await
+            .expect("the server neither answered nor closed the connection")
+        {
+            Ok(0) | Err(_) => false,
+            Ok(n) => {
+                self.read.extend_from_slice(&chunk[..n]);
+                true
+            }
+        }
+    }
+
+    /// The next response, its body read by `content-length`.
+    pub async fn reply(&mut self) -> RawReply {
+        self.next_reply(true).await
+    }
+
+    /// The next response to a HEAD request (no body follows the head).
+    pub async fn reply_to_head(&mut self) -> RawReply {
+        self.next_reply(false).await
+    }
+
+    async fn next_reply(&mut self, with_body: bool) -> RawReply {
+        loop {
+            let mut headers = [httparse::EMPTY_HEADER; 64];
+            let mut response = httparse::Response::new(&mut headers);
+            if let Ok(httparse::Status::Complete(len)) = response.parse(&self.read) {
+                let headers: Vec<(String, String)> = response
+                    .headers
+                    .iter()
+                    .map(|h| {
+                        (
+                            h.name.to_ascii_lowercase(),
+                            String::from_utf8_lossy(h.value).into_owned(),
+                        )
+                    })
+                    .collect();
+                let status = response.code.unwrap();
+                let status_line = format!(
+                    "HTTP/1.{} {status} {}",
+                    response.version.unwrap(),
+                    response.reason.unwrap_or_default()
+                );
+                let length: usize = if with_body {
+                    headers
+                        .iter()
+                        .find(|(k, _)| k == "content-length")
+                        .map(|(_, v)| v.parse().unwrap())
+                        .unwrap_or(0)
+                } else {
+                    0
+                };
+                while self.read.len() < len + length {
+                    assert!(self.more().await, "the body ended early: {status_line}");
+                }
+                let rest = self.read.split_off(len + length);
+                let body = self.read.split_off(len);
+                self.read = rest;
+                return RawReply {
+                    status_line,
+                    status,
+                    headers,
+                    body,
+                };
+            }
+            assert!(
+                self.more().await,
+                "the connection closed without a response; read {:?}",
+                String::from_utf8_lossy(&self.read)
+            );
+        }
+    }
+
+    /// Everything until the server closes the connection.
+    pub async fn until_closed(&mut self) -> Vec<u8> {
+        while self.more().await {}
+        std::mem::take(&mut self.read)
+    }
+}
