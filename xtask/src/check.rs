@@ -68,9 +68,7 @@ pub fn is_snake_case(name: &str) -> bool {
 }
 
 fn is_known_provider(name: &str) -> bool {
-    name.parse::<crm_core::Provider>()
-        .is_ok_and(|p| p.as_str() == name)
-        || EXTRA_PROVIDER_DIRS.contains(&name)
+    crm_providers::get(name).is_some() || EXTRA_PROVIDER_DIRS.contains(&name)
 }
 
 /// Checks every `*.json` file under `dir` (the `fixtures/` directory).
@@ -150,10 +148,13 @@ fn fix_hint(provider: &str, scenario: &str) -> String {
 pub fn check_fixture(provider_dir: &str, stem: &str, text: &str) -> Vec<String> {
     let mut problems = Vec::new();
     if !is_known_provider(provider_dir) {
+        let known: Vec<&str> = crm_providers::providers()
+            .map(|p| p.as_str())
+            .chain(EXTRA_PROVIDER_DIRS.iter().copied())
+            .collect();
         problems.push(format!(
-            "`{provider_dir}` is not a provider directory (expected copper, pipedrive, salesforce, \
-             zoho or {}); move the file",
-            EXTRA_PROVIDER_DIRS.join(", ")
+            "`{provider_dir}` is not a provider directory (expected one of {}); move the file",
+            known.join(", ")
         ));
     }
     let scenario = match Scenario::from_json(text) {

@@ -104,7 +104,7 @@ fn list_scenarios() -> anyhow::Result<ExitCode> {
 
 fn list_rules() -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
-    for (provider, kind, expression) in scrub::rules::table() {
+    for (provider, kind, expression) in scrub::rules::rules_table() {
         writeln!(out, "{provider:<11} {:<13} {expression}", kind.as_str())?;
     }
     Ok(ExitCode::SUCCESS)

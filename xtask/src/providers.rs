@@ -1,136 +1,66 @@
 //! The accounts to record from: credentials and base URLs read from `CRM_RECORD_*` environment
-//! variables, and the real connector of each provider built from them.
+//! variables named after each provider's descriptor, and the provider's real connector built from
+//! them through the descriptor. Nothing here names a provider.
+//!
+//! Variables of provider `<ID>` (upper case, `-` as `_`): `CRM_RECORD_<ID>_BASE_URL` (required
+//! unless the provider has one public host), `CRM_RECORD_<ID>_API_VERSION` (optional), and
+//! `CRM_RECORD_<ID>_<FIELD>` for each credential field the descriptor declares.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crm_core::{Connector, Provider};
-use secrecy::SecretString;
+use crm_core::transport::TransportOptions;
+use crm_core::{AccountSettings, ConnectOptions, Descriptor, DynConnector, Provider};
 
 /// A token the providers reject, for the `unauthorized` scenarios. Obviously fake, so the
 /// scrubber and `fixtures check` leave it alone.
 pub const INVALID_TOKEN: &str = "invalid-token-sent-by-xtask-to-record-an-auth-error";
 
 /// One environment variable of a provider, for the README and error messages.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct EnvVar {
-    pub name: &'static str,
+    pub name: String,
     pub required: bool,
-    pub about: &'static str,
+    pub about: String,
 }
 
-const fn var(name: &'static str, required: bool, about: &'static str) -> EnvVar {
-    EnvVar {
-        name,
-        required,
-        about,
+fn var_name(provider: Provider, what: &str) -> String {
+    format!(
+        "CRM_RECORD_{}_{}",
+        provider.as_str().replace('-', "_").to_ascii_uppercase(),
+        what.to_ascii_uppercase()
+    )
+}
+
+/// The variables of a provider. A credential is marked required when every credential kind of
+/// the provider needs it.
+pub fn env_vars(descriptor: &Descriptor) -> Vec<EnvVar> {
+    let provider = descriptor.provider;
+    let mut vars = vec![EnvVar {
+        name: var_name(provider, "base_url"),
+        required: descriptor.base_url.default.is_none(),
+        about: match descriptor.base_url.default {
+            Some(default) => format!("{} (default {default})", descriptor.base_url.name),
+            None => descriptor.base_url.name.to_owned(),
+        },
+    }];
+    vars.push(EnvVar {
+        name: var_name(provider, "api_version"),
+        required: false,
+        about: "API version (default: the connector's)".into(),
+    });
+    for field in descriptor.credential_fields {
+        let required = descriptor
+            .credential_kinds
+            .iter()
+            .all(|k| k.fields.contains(&field.name));
+        vars.push(EnvVar {
+            name: var_name(provider, field.name),
+            required,
+            about: field.label.to_owned(),
+        });
     }
-}
-
-/// The variables of each provider. One of Pipedrive's two tokens is required.
-pub fn env_vars(provider: Provider) -> &'static [EnvVar] {
-    match provider {
-        Provider::Copper => COPPER_VARS,
-        Provider::Pipedrive => PIPEDRIVE_VARS,
-        Provider::Salesforce => SALESFORCE_VARS,
-        Provider::Zoho => ZOHO_VARS,
-    }
-}
-
-const COPPER_VARS: &[EnvVar] = &[
-    var(
-        "CRM_RECORD_COPPER_API_KEY",
-        true,
-        "API key (Settings > Integrations > API Keys), sent as X-PW-AccessToken",
-    ),
-    var(
-        "CRM_RECORD_COPPER_USER_EMAIL",
-        true,
-        "e-mail of the user the key belongs to, sent as X-PW-UserEmail",
-    ),
-    var(
-        "CRM_RECORD_COPPER_BASE_URL",
-        false,
-        "API host (default https://api.copper.com)",
-    ),
-];
-
-const PIPEDRIVE_VARS: &[EnvVar] = &[
-    var(
-        "CRM_RECORD_PIPEDRIVE_API_TOKEN",
-        false,
-        "personal API token (x-api-token, path /v1/leads); or:",
-    ),
-    var(
-        "CRM_RECORD_PIPEDRIVE_ACCESS_TOKEN",
-        false,
-        "OAuth access token (Bearer, path /api/v1/leads on the api_domain)",
-    ),
-    var(
-        "CRM_RECORD_PIPEDRIVE_BASE_URL",
-        false,
-        "https://api.pipedrive.com for API tokens (default), the token's api_domain for OAuth",
-    ),
-];
-
-const SALESFORCE_VARS: &[EnvVar] = &[
-    var(
-        "CRM_RECORD_SALESFORCE_INSTANCE_URL",
-        true,
-        "the org's instance URL, e.g. https://acme.my.salesforce.com",
-    ),
-    var(
-        "CRM_RECORD_SALESFORCE_ACCESS_TOKEN",
-        true,
-        "an OAuth access token (e.g. from `sf org display`)",
-    ),
-    var(
-        "CRM_RECORD_SALESFORCE_API_VERSION",
-        false,
-        "REST API version (default: the connector's, e.g. v62.0)",
-    ),
-];
-
-const ZOHO_VARS: &[EnvVar] = &[
-    var(
-        "CRM_RECORD_ZOHO_API_DOMAIN",
-        true,
-        "the api_domain of the token, e.g. https://www.zohoapis.eu",
-    ),
-    var(
-        "CRM_RECORD_ZOHO_ACCESS_TOKEN",
-        true,
-        "an OAuth access token with ZohoCRM.modules.leads.READ (and ZohoCRM.settings.fields.READ)",
-    ),
-    var(
-        "CRM_RECORD_ZOHO_API_VERSION",
-        false,
-        "API version (default: the connector's, e.g. v8)",
-    ),
-];
-
-/// How a Pipedrive account authenticates.
-#[derive(Clone)]
-enum PipedriveAuth {
-    ApiToken(String),
-    OAuth(String),
-}
-
-/// Credentials of one account.
-#[derive(Clone)]
-enum Secrets {
-    Copper {
-        api_key: String,
-        user_email: String,
-    },
-    Pipedrive(PipedriveAuth),
-    Salesforce {
-        access_token: String,
-        api_version: Option<String>,
-    },
-    Zoho {
-        access_token: String,
-        api_version: Option<String>,
-    },
+    vars
 }
 
 /// One provider account to record from. `Debug` never prints its credentials.
@@ -139,7 +69,9 @@ pub struct Account {
     pub provider: Provider,
     /// Where the provider really is (instance URL, api domain, API host).
     pub base_url: String,
-    secrets: Secrets,
+    descriptor: &'static Descriptor,
+    api_version: Option<String>,
+    credentials: BTreeMap<&'static str, String>,
 }
 
 impl std::fmt::Debug for Account {
@@ -159,85 +91,51 @@ fn get(lookup: &dyn Fn(&str) -> Option<String>, name: &str) -> Option<String> {
 }
 
 impl Account {
-    /// Reads `provider`'s account from variables (`lookup` is `std::env::var` in the binary, a map
-    /// in tests). `Ok(None)` when none of its variables is set; an error naming the missing ones
-    /// when only some are.
+    /// Reads the account of `descriptor`'s provider from variables (`lookup` is `std::env::var`
+    /// in the binary, a map in tests). `Ok(None)` when none of its variables is set; an error
+    /// naming what is missing when only some are.
     pub fn from_env(
-        provider: Provider,
+        descriptor: &'static Descriptor,
         lookup: &dyn Fn(&str) -> Option<String>,
     ) -> anyhow::Result<Option<Account>> {
-        let vars = env_vars(provider);
-        if vars.iter().all(|v| get(lookup, v.name).is_none()) {
+        let provider = descriptor.provider;
+        let vars = env_vars(descriptor);
+        if vars.iter().all(|v| get(lookup, &v.name).is_none()) {
             return Ok(None);
         }
-        let missing: Vec<&str> = vars
+        let credentials: BTreeMap<&'static str, String> = descriptor
+            .credential_fields
             .iter()
-            .filter(|v| v.required && get(lookup, v.name).is_none())
-            .map(|v| v.name)
+            .filter_map(|f| Some((f.name, get(lookup, &var_name(provider, f.name))?)))
             .collect();
-        if !missing.is_empty() {
-            anyhow::bail!(
-                "{provider}: set {} as well (see xtask/README.md)",
-                missing.join(" and ")
-            );
-        }
-        let value = |name: &str| get(lookup, name).unwrap_or_default();
-        let account = match provider {
-            Provider::Copper => Account {
-                provider,
-                base_url: get(lookup, "CRM_RECORD_COPPER_BASE_URL")
-                    .unwrap_or_else(|| crm_copper::config::DEFAULT_BASE_URL.to_owned()),
-                secrets: Secrets::Copper {
-                    api_key: value("CRM_RECORD_COPPER_API_KEY"),
-                    user_email: value("CRM_RECORD_COPPER_USER_EMAIL"),
-                },
-            },
-            Provider::Pipedrive => {
-                let auth = match (
-                    get(lookup, "CRM_RECORD_PIPEDRIVE_API_TOKEN"),
-                    get(lookup, "CRM_RECORD_PIPEDRIVE_ACCESS_TOKEN"),
-                ) {
-                    (Some(token), None) => PipedriveAuth::ApiToken(token),
-                    (None, Some(token)) => PipedriveAuth::OAuth(token),
-                    (Some(_), Some(_)) => anyhow::bail!(
-                        "pipedrive: set CRM_RECORD_PIPEDRIVE_API_TOKEN or CRM_RECORD_PIPEDRIVE_ACCESS_TOKEN, not both"
-                    ),
-                    (None, None) => anyhow::bail!(
-                        "pipedrive: set CRM_RECORD_PIPEDRIVE_API_TOKEN (or CRM_RECORD_PIPEDRIVE_ACCESS_TOKEN with CRM_RECORD_PIPEDRIVE_BASE_URL)"
-                    ),
-                };
-                let base_url = match (&auth, get(lookup, "CRM_RECORD_PIPEDRIVE_BASE_URL")) {
-                    (_, Some(url)) => url,
-                    (PipedriveAuth::ApiToken(_), None) => {
-                        crm_pipedrive::API_TOKEN_BASE_URL.to_owned()
-                    }
-                    (PipedriveAuth::OAuth(_), None) => anyhow::bail!(
-                        "pipedrive: OAuth needs CRM_RECORD_PIPEDRIVE_BASE_URL (the token's api_domain)"
-                    ),
-                };
-                Account {
-                    provider,
-                    base_url,
-                    secrets: Secrets::Pipedrive(auth),
-                }
-            }
-            Provider::Salesforce => Account {
-                provider,
-                base_url: value("CRM_RECORD_SALESFORCE_INSTANCE_URL"),
-                secrets: Secrets::Salesforce {
-                    access_token: value("CRM_RECORD_SALESFORCE_ACCESS_TOKEN"),
-                    api_version: get(lookup, "CRM_RECORD_SALESFORCE_API_VERSION"),
-                },
-            },
-            Provider::Zoho => Account {
-                provider,
-                base_url: value("CRM_RECORD_ZOHO_API_DOMAIN"),
-                secrets: Secrets::Zoho {
-                    access_token: value("CRM_RECORD_ZOHO_ACCESS_TOKEN"),
-                    api_version: get(lookup, "CRM_RECORD_ZOHO_API_VERSION"),
-                },
-            },
+        let account = Account {
+            provider,
+            base_url: get(lookup, &var_name(provider, "base_url"))
+                .or_else(|| descriptor.base_url.default.map(str::to_owned))
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "{provider}: set {} as well (see xtask/README.md)",
+                        var_name(provider, "base_url")
+                    )
+                })?,
+            descriptor,
+            api_version: get(lookup, &var_name(provider, "api_version")),
+            credentials,
         };
+        descriptor
+            .check_credentials(&account.settings(&account.base_url, false))
+            .map_err(|why| {
+                let names: Vec<String> = descriptor
+                    .credential_kinds
+                    .iter()
+                    .map(|k| {
+                        let vars: Vec<String> =
+                            k.fields.iter().map(|f| var_name(provider, f)).collect();
+                        vars.join(" and ")
+                    })
+                    .collect();
+                anyhow::anyhow!("{why}: set {} (see xtask/README.md)", names.join(", or "))
+            })?;
         url::Url::parse(&account.base_url).map_err(|e| {
             anyhow::anyhow!(
                 "{provider}: the base URL `{}` is not a URL ({e})",
@@ -247,17 +145,36 @@ impl Account {
         Ok(Some(account))
     }
 
-    /// The values the scrubber must never let through.
+    /// The values the scrubber must never let through: every secret credential.
     pub fn secrets(&self) -> Vec<String> {
-        match &self.secrets {
-            Secrets::Copper { api_key, .. } => vec![api_key.clone()],
-            Secrets::Pipedrive(PipedriveAuth::ApiToken(t) | PipedriveAuth::OAuth(t)) => {
-                vec![t.clone()]
-            }
-            Secrets::Salesforce { access_token, .. } | Secrets::Zoho { access_token, .. } => {
-                vec![access_token.clone()]
+        self.descriptor
+            .credential_fields
+            .iter()
+            .filter(|f| f.secret)
+            .filter_map(|f| self.credentials.get(f.name).cloned())
+            .collect()
+    }
+
+    /// The account's settings pointed at `base_url`; with `invalid_credentials` every secret is
+    /// replaced by a token the provider rejects.
+    fn settings(&self, base_url: &str, invalid_credentials: bool) -> AccountSettings {
+        let mut settings = AccountSettings {
+            account_id: format!("recording-{}", self.provider.as_str()),
+            base_url: base_url.to_owned(),
+            api_version: self.api_version.clone(),
+            ..AccountSettings::default()
+        };
+        for field in self.descriptor.credential_fields {
+            if let Some(value) = self.credentials.get(field.name) {
+                let value = if invalid_credentials && field.secret {
+                    INVALID_TOKEN
+                } else {
+                    value
+                };
+                settings = settings.with_credential(field.name, value);
             }
         }
+        settings
     }
 
     /// The provider's connector pointed at `base_url` (the recording proxy or a replay server),
@@ -267,56 +184,13 @@ impl Account {
         &self,
         base_url: &str,
         invalid_credentials: bool,
-    ) -> crm_core::Result<Arc<dyn Connector>> {
-        let secret = |value: &str| -> SecretString {
-            SecretString::from(if invalid_credentials {
-                INVALID_TOKEN.to_owned()
-            } else {
-                value.to_owned()
-            })
+    ) -> crm_core::Result<Arc<dyn DynConnector>> {
+        let options = ConnectOptions {
+            transport: TransportOptions::no_retry(),
+            token_sink: None,
         };
-        Ok(match &self.secrets {
-            Secrets::Copper {
-                api_key,
-                user_email,
-            } => {
-                let config = crm_copper::Config::new(secret(api_key), user_email.clone())
-                    .with_base_url(base_url);
-                Arc::new(crm_copper::CopperConnector::new(config)?)
-            }
-            Secrets::Pipedrive(auth) => {
-                let config = match auth {
-                    PipedriveAuth::ApiToken(token) => {
-                        crm_pipedrive::Config::api_token(secret(token))
-                    }
-                    PipedriveAuth::OAuth(token) => {
-                        crm_pipedrive::Config::oauth(base_url, secret(token))
-                    }
-                }
-                .with_base_url(base_url);
-                Arc::new(crm_pipedrive::PipedriveConnector::new(config)?)
-            }
-            Secrets::Salesforce {
-                access_token,
-                api_version,
-            } => {
-                let mut config = crm_salesforce::Config::new(base_url, secret(access_token));
-                if let Some(version) = api_version {
-                    config = config.with_api_version(version);
-                }
-                Arc::new(crm_salesforce::SalesforceConnector::new(config)?)
-            }
-            Secrets::Zoho {
-                access_token,
-                api_version,
-            } => {
-                let mut config = crm_zoho::Config::new(base_url, secret(access_token));
-                if let Some(version) = api_version {
-                    config = config.with_api_version(version);
-                }
-                Arc::new(crm_zoho::ZohoConnector::new(config)?)
-            }
-        })
+        self.descriptor
+            .connect(&self.settings(base_url, invalid_credentials), options)
     }
 }
 
@@ -333,23 +207,26 @@ mod tests {
         move |name| map.get(name).cloned()
     }
 
+    fn descriptor(id: &str) -> &'static Descriptor {
+        crm_providers::get(id).unwrap()
+    }
+
     #[test]
     fn unset_partial_and_complete_accounts() {
-        assert!(Account::from_env(Provider::Zoho, &lookup(&[]))
+        assert!(Account::from_env(descriptor("zoho"), &lookup(&[]))
             .unwrap()
             .is_none());
         let err = Account::from_env(
-            Provider::Salesforce,
+            descriptor("salesforce"),
             &lookup(&[("CRM_RECORD_SALESFORCE_ACCESS_TOKEN", "tok")]),
         )
         .unwrap_err();
         assert!(
-            err.to_string()
-                .contains("CRM_RECORD_SALESFORCE_INSTANCE_URL"),
+            err.to_string().contains("CRM_RECORD_SALESFORCE_BASE_URL"),
             "{err}"
         );
         let account = Account::from_env(
-            Provider::Pipedrive,
+            descriptor("pipedrive"),
             &lookup(&[("CRM_RECORD_PIPEDRIVE_API_TOKEN", "0123456789abcdef")]),
         )
         .unwrap()
@@ -357,8 +234,17 @@ mod tests {
         assert_eq!(account.base_url, "https://api.pipedrive.com");
         assert_eq!(account.secrets(), ["0123456789abcdef"]);
         assert!(!format!("{account:?}").contains("0123456789abcdef"));
+        let err = Account::from_env(
+            descriptor("copper"),
+            &lookup(&[("CRM_RECORD_COPPER_API_KEY", "k-1234")]),
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("CRM_RECORD_COPPER_USER_EMAIL"),
+            "{err}"
+        );
         let copper = Account::from_env(
-            Provider::Copper,
+            descriptor("copper"),
             &lookup(&[
                 ("CRM_RECORD_COPPER_API_KEY", "k-1234"),
                 ("CRM_RECORD_COPPER_USER_EMAIL", "me@example.com"),
@@ -368,7 +254,25 @@ mod tests {
         .unwrap()
         .unwrap();
         assert_eq!(copper.base_url, "http://127.0.0.1:9");
+        assert_eq!(copper.secrets(), ["k-1234"]);
         assert!(copper.connector("http://127.0.0.1:9", false).is_ok());
         assert!(copper.connector("http://127.0.0.1:9", true).is_ok());
+    }
+
+    #[test]
+    fn variables_follow_the_descriptor() {
+        let names: Vec<String> = env_vars(descriptor("copper"))
+            .into_iter()
+            .map(|v| v.name)
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "CRM_RECORD_COPPER_BASE_URL",
+                "CRM_RECORD_COPPER_API_VERSION",
+                "CRM_RECORD_COPPER_API_KEY",
+                "CRM_RECORD_COPPER_USER_EMAIL"
+            ]
+        );
     }
 }

@@ -15,7 +15,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context as _;
-use crm_core::{list_page, render, Connector, CursorCodec, ListContext, ListRequest, Provider};
+use crm_core::{list_page, render, CursorCodec, DynConnector, ListContext, ListRequest, Provider};
 use crm_testkit::Scenario;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{json, Value};
@@ -92,7 +92,7 @@ pub struct Outcome {
 
 /// Every scenario of `accounts` (filtered by `options.scenarios`), in table order.
 pub async fn record(accounts: &[Account], options: &RecordOptions) -> anyhow::Result<Vec<Outcome>> {
-    let plan: Vec<(&Account, &'static ScenarioSpec)> = accounts
+    let plan: Vec<(&Account, ScenarioSpec)> = accounts
         .iter()
         .flat_map(|account| {
             scenarios::for_provider(account.provider.as_str())
@@ -114,7 +114,7 @@ pub async fn record(accounts: &[Account], options: &RecordOptions) -> anyhow::Re
     };
     let mut outcomes = Vec::with_capacity(plan.len());
     for account in accounts {
-        let specs: Vec<&ScenarioSpec> = plan
+        let specs: Vec<ScenarioSpec> = plan
             .iter()
             .filter(|(a, _)| a.provider == account.provider)
             .map(|(_, s)| *s)
@@ -179,7 +179,7 @@ impl<'a> Session<'a> {
         scrubber
     }
 
-    fn outcome(&self, spec: &'static ScenarioSpec, query: &str, status: Status) -> Outcome {
+    fn outcome(&self, spec: ScenarioSpec, query: &str, status: Status) -> Outcome {
         Outcome {
             provider: self.account.provider,
             scenario: spec.name,
@@ -214,7 +214,7 @@ impl<'a> Session<'a> {
             .and_then(|found| found.get(what.field()).cloned()))
     }
 
-    async fn run(&mut self, spec: &'static ScenarioSpec) -> Outcome {
+    async fn run(&mut self, spec: ScenarioSpec) -> Outcome {
         let query = match spec.discover {
             None => spec.query.to_owned(),
             Some(what) => match self.discover(what).await {
@@ -248,11 +248,7 @@ impl<'a> Session<'a> {
         }
     }
 
-    async fn record_one(
-        &mut self,
-        spec: &'static ScenarioSpec,
-        query: &str,
-    ) -> anyhow::Result<Outcome> {
+    async fn record_one(&mut self, spec: ScenarioSpec, query: &str) -> anyhow::Result<Outcome> {
         let invalid = spec.credentials == Credentials::Invalid;
         let provider = self.account.provider;
         let connector = self.account.connector(&self.proxy.base_url(), invalid)?;
@@ -387,7 +383,7 @@ fn count_leads(output: &Value) -> usize {
 /// `next_cursor`. Returns `{"pages": [<rendered page>...], "error": null | {status, message}}`:
 /// a provider error is part of the output (error scenarios record it), a bad query is not.
 pub async fn run_query(
-    connector: &dyn Connector,
+    connector: &dyn DynConnector,
     query_string: &str,
     max_pages: usize,
 ) -> anyhow::Result<Value> {
@@ -434,10 +430,9 @@ pub async fn verify_replay(
 ) -> Result<(), String> {
     let replay = crm_testkit::replay(scenario).await;
     let result = async {
-        let connector: Arc<dyn Connector> =
-            account
-                .connector(&replay.uri(), invalid_credentials)
-                .map_err(|e| format!("cannot build the connector: {e}"))?;
+        let connector: Arc<dyn DynConnector> = account
+            .connector(&replay.uri(), invalid_credentials)
+            .map_err(|e| format!("cannot build the connector: {e}"))?;
         let output = run_query(connector.as_ref(), query, pages)
             .await
             .map_err(|e| format!("{e:#}"))?;
@@ -536,30 +531,30 @@ pub fn accounts_from(
     providers: &[String],
     lookup: &dyn Fn(&str) -> Option<String>,
 ) -> anyhow::Result<Vec<Account>> {
-    let wanted: Vec<Provider> = if providers.is_empty() {
-        Provider::ALL.to_vec()
+    let wanted: Vec<&'static crm_core::Descriptor> = if providers.is_empty() {
+        crm_providers::all().to_vec()
     } else {
         providers
             .iter()
-            .map(|p| p.parse::<Provider>().map_err(anyhow::Error::msg))
+            .map(|p| crm_providers::lookup(p).map_err(anyhow::Error::msg))
             .collect::<anyhow::Result<_>>()?
     };
     let mut accounts = Vec::new();
-    for provider in &wanted {
-        match Account::from_env(*provider, lookup)? {
+    for descriptor in &wanted {
+        match Account::from_env(descriptor, lookup)? {
             Some(account) => accounts.push(account),
             None if !providers.is_empty() => anyhow::bail!(
                 "{}: no credentials; set {} (see xtask/README.md)",
-                provider.as_str(),
-                env_list(*provider)
+                descriptor.provider.as_str(),
+                env_list(descriptor)
             ),
             None => {}
         }
     }
     if accounts.is_empty() {
-        let all: Vec<String> = Provider::ALL
+        let all: Vec<String> = crm_providers::all()
             .iter()
-            .map(|p| format!("  {}: {}", p.as_str(), env_list(*p)))
+            .map(|d| format!("  {}: {}", d.provider.as_str(), env_list(d)))
             .collect();
         anyhow::bail!(
             "no provider account configured; set the variables of at least one:\n{}",
@@ -569,18 +564,18 @@ pub fn accounts_from(
     Ok(accounts)
 }
 
-fn env_list(provider: Provider) -> String {
-    crate::providers::env_vars(provider)
+fn env_list(descriptor: &crm_core::Descriptor) -> String {
+    crate::providers::env_vars(descriptor)
         .iter()
         .map(|v| {
             if v.required {
-                v.name.to_owned()
+                v.name.clone()
             } else {
                 format!("[{}]", v.name)
             }
         })
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(" ")
 }
 
 fn validate_scenarios(accounts: &[Account], names: &[String]) -> anyhow::Result<()> {

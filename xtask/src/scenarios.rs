@@ -1,4 +1,5 @@
-//! The recording scenarios: per provider, named unified queries run through the real connector.
+//! The recording scenarios: per provider, named unified queries run through the real connector,
+//! chosen from one table by what the provider's capabilities support.
 //!
 //! A scenario is a query string exactly as a caller of `GET /unified/crm/leads` would send it
 //! (parsed by `ListRequest::from_query_string`), walked for at most `pages` pages through the
@@ -7,6 +8,8 @@
 //! into the fixture's description, so the replay runs the same query. Values that do not have to
 //! exist are chosen on reserved domains or are obviously synthetic, so they are not personal data
 //! and pass the scrubber unchanged (the recorded request then still matches on replay).
+
+use crm_core::{FilterKey, Operator};
 
 /// Which credentials a scenario uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,81 +81,164 @@ pub const RECORDED_PREFIX: &str = "recorded_";
 const TRICKY_NAME_QUERY: &str =
     "name=O%27Brien+%5C+%28Test%29%2C+%26+%22Co%22+%231+Zo%C3%AB&limit=5";
 
-macro_rules! scenario {
-    ($provider:literal, $name:literal, $query:expr, $pages:literal, $about:literal) => {
-        ScenarioSpec {
-            provider: $provider,
-            name: $name,
-            about: $about,
-            query: $query,
-            pages: $pages,
-            credentials: Credentials::Valid,
-            discover: None,
-        }
-    };
-    ($provider:literal, $name:literal, $query:expr, $pages:literal, $about:literal, discover = $d:expr) => {
-        ScenarioSpec {
-            discover: Some($d),
-            ..scenario!($provider, $name, $query, $pages, $about)
-        }
-    };
-    ($provider:literal, $name:literal, $query:expr, $pages:literal, $about:literal, invalid) => {
-        ScenarioSpec {
-            credentials: Credentials::Invalid,
-            ..scenario!($provider, $name, $query, $pages, $about)
-        }
-    };
+/// A scenario every provider records when its capabilities have the filters it needs.
+struct Template {
+    name: &'static str,
+    query: &'static str,
+    pages: usize,
+    about: &'static str,
+    /// The filters the query uses (with their operators); a provider without one skips it.
+    needs: &'static [(FilterKey, Operator)],
+    credentials: Credentials,
+    discover: Option<Discover>,
 }
 
-/// Every scenario of every provider.
-pub const SCENARIOS: &[ScenarioSpec] = &[
-    // Copper
-    scenario!("copper", "three_pages", "limit=2", 3, "pages of two leads, walked through next_cursor (at most three)"),
-    scenario!("copper", "natural_page", "truto_ignore_limit=true", 1, "the provider's natural page (no page size sent)"),
-    scenario!("copper", "owner_filter", "owner[id]={owner_id}&limit=5", 1, "leads of one owner (an owner id discovered from the first page)", discover = Discover::OwnerId),
-    scenario!("copper", "empty", "email_addresses[]=nobody%40example.com", 1, "a filter that matches nothing"),
-    scenario!("copper", "tricky_name", TRICKY_NAME_QUERY, 1, "a name filter with quotes, backslash, brackets, comma, ampersand, hash and non-ASCII"),
-    scenario!("copper", "date_range", "created_at[gte]=2000-01-01T00:00:00Z&updated_at[lt]=2100-01-01T00:00:00Z&limit=5", 1, "created and updated date-time bounds"),
-    scenario!("copper", "unauthorized", "limit=1", 1, "a wrong API key: the provider's authentication error", invalid),
-    // Pipedrive
-    scenario!("pipedrive", "three_pages", "limit=2", 3, "pages of two leads, walked through next_cursor (at most three)"),
-    scenario!("pipedrive", "natural_page", "truto_ignore_limit=true", 1, "the provider's natural page (no page size sent)"),
-    scenario!("pipedrive", "owner_filter", "owner[id]={owner_id}&limit=5", 1, "leads of one owner (an owner id discovered from the first page)", discover = Discover::OwnerId),
-    scenario!("pipedrive", "contact_filter", "contact[id]={contact_id}&limit=5", 1, "leads of one person (a person id discovered from the first page)", discover = Discover::ContactId),
-    scenario!("pipedrive", "organization_filter", "organization[id]={account_id}&limit=5", 1, "leads of one organization (discovered from the first page)", discover = Discover::AccountId),
-    scenario!("pipedrive", "unauthorized", "limit=1", 1, "a wrong API token: the provider's authentication error", invalid),
-    // Salesforce
-    scenario!("salesforce", "three_pages", "limit=2", 3, "pages of two leads, walked through next_cursor (at most three)"),
-    scenario!("salesforce", "natural_page", "truto_ignore_limit=true", 1, "the provider's natural page (no page size sent)"),
-    scenario!("salesforce", "owner_filter", "owner[id]={owner_id}&limit=5", 1, "leads of one owner (an owner id discovered from the first page)", discover = Discover::OwnerId),
-    scenario!("salesforce", "empty", "email_addresses[]=nobody%40example.com", 1, "a filter that matches nothing"),
-    scenario!("salesforce", "tricky_name", TRICKY_NAME_QUERY, 1, "a name filter with quotes, backslash, brackets, comma, ampersand, hash and non-ASCII (SOQL escaping)"),
-    scenario!("salesforce", "date_range", "created_at[gte]=2000-01-01T00:00:00Z&updated_at[lt]=2100-01-01T00:00:00Z&limit=5", 1, "created and updated date-time bounds"),
-    scenario!("salesforce", "custom_fields", "include_custom_fields=true&limit=5", 1, "custom fields (describe, then the __c fields in the SOQL select)"),
-    scenario!("salesforce", "unauthorized", "limit=1", 1, "an expired or wrong access token: INVALID_SESSION_ID", invalid),
-    // Zoho CRM
-    scenario!("zoho", "three_pages", "limit=2", 3, "pages of two leads, walked through next_cursor (at most three)"),
-    scenario!("zoho", "natural_page", "truto_ignore_limit=true", 1, "the provider's natural page (no page size sent)"),
-    scenario!("zoho", "first_page", "limit=5", 1, "one page of five leads"),
-    scenario!("zoho", "unauthorized", "limit=1", 1, "a wrong access token: INVALID_TOKEN", invalid),
+const fn template(
+    name: &'static str,
+    query: &'static str,
+    pages: usize,
+    about: &'static str,
+    needs: &'static [(FilterKey, Operator)],
+) -> Template {
+    Template {
+        name,
+        query,
+        pages,
+        about,
+        needs,
+        credentials: Credentials::Valid,
+        discover: None,
+    }
+}
+
+const fn discovering(mut t: Template, discover: Discover) -> Template {
+    t.discover = Some(discover);
+    t
+}
+
+const fn invalid(mut t: Template) -> Template {
+    t.credentials = Credentials::Invalid;
+    t
+}
+
+use FilterKey as K;
+use Operator as O;
+
+/// The scenario templates, in recording order.
+const TEMPLATES: &[Template] = &[
+    template(
+        "three_pages",
+        "limit=2",
+        3,
+        "pages of two leads, walked through next_cursor (at most three)",
+        &[],
+    ),
+    template(
+        "natural_page",
+        "truto_ignore_limit=true",
+        1,
+        "the provider's natural page (no page size sent)",
+        &[],
+    ),
+    template("first_page", "limit=5", 1, "one page of five leads", &[]),
+    discovering(
+        template(
+            "owner_filter",
+            "owner[id]={owner_id}&limit=5",
+            1,
+            "leads of one owner (an owner id discovered from the first page)",
+            &[(K::OwnerId, O::Eq)],
+        ),
+        Discover::OwnerId,
+    ),
+    discovering(
+        template(
+            "contact_filter",
+            "contact[id]={contact_id}&limit=5",
+            1,
+            "leads of one contact (a contact id discovered from the first page)",
+            &[(K::ContactId, O::Eq)],
+        ),
+        Discover::ContactId,
+    ),
+    discovering(
+        template(
+            "organization_filter",
+            "organization[id]={account_id}&limit=5",
+            1,
+            "leads of one organization (discovered from the first page)",
+            &[(K::OrganizationId, O::Eq)],
+        ),
+        Discover::AccountId,
+    ),
+    template(
+        "empty",
+        "email_addresses[]=nobody%40example.com",
+        1,
+        "a filter that matches nothing",
+        &[(K::EmailAddresses, O::Eq)],
+    ),
+    template(
+        "tricky_name",
+        TRICKY_NAME_QUERY,
+        1,
+        "a name filter with quotes, backslash, brackets, comma, ampersand, hash and non-ASCII",
+        &[(K::Name, O::Eq)],
+    ),
+    template(
+        "date_range",
+        "created_at[gte]=2000-01-01T00:00:00Z&updated_at[lt]=2100-01-01T00:00:00Z&limit=5",
+        1,
+        "created and updated date-time bounds",
+        &[(K::CreatedAt, O::Gte), (K::UpdatedAt, O::Lt)],
+    ),
+    template(
+        "custom_fields",
+        "include_custom_fields=true&limit=5",
+        1,
+        "custom fields",
+        &[(K::IncludeCustomFields, O::Eq)],
+    ),
+    invalid(template(
+        "unauthorized",
+        "limit=1",
+        1,
+        "a wrong credential: the provider's authentication error",
+        &[],
+    )),
 ];
 
-/// The scenarios of one provider, in table order.
-pub fn for_provider(provider: &str) -> impl Iterator<Item = &'static ScenarioSpec> + '_ {
-    SCENARIOS.iter().filter(move |s| s.provider == provider)
+/// The scenarios of one provider (from its capabilities), in recording order; none for a
+/// provider this build does not include.
+pub fn for_provider(provider: &str) -> impl Iterator<Item = ScenarioSpec> + '_ {
+    let caps = crm_providers::get(provider).map(|d| d.capabilities);
+    TEMPLATES.iter().filter_map(move |t| {
+        let caps = caps?;
+        let supported = t
+            .needs
+            .iter()
+            .all(|(key, op)| caps.filter(*key).is_some_and(|f| f.operators.contains(op)));
+        supported.then_some(ScenarioSpec {
+            provider: caps.provider.as_str(),
+            name: t.name,
+            about: t.about,
+            query: t.query,
+            pages: t.pages,
+            credentials: t.credentials,
+            discover: t.discover,
+        })
+    })
 }
 
 /// One scenario by provider and name (with or without the `recorded_` prefix).
-pub fn find(provider: &str, name: &str) -> Option<&'static ScenarioSpec> {
+pub fn find(provider: &str, name: &str) -> Option<ScenarioSpec> {
     let name = name.strip_prefix(RECORDED_PREFIX).unwrap_or(name);
     for_provider(provider).find(|s| s.name == name)
 }
 
-/// The providers that have scenarios, in table order.
+/// The providers that have scenarios (every provider of the registry).
 pub fn providers() -> Vec<&'static str> {
-    let mut names: Vec<&str> = SCENARIOS.iter().map(|s| s.provider).collect();
-    names.dedup();
-    names
+    crm_providers::providers().map(|p| p.as_str()).collect()
 }
 
 /// The line in a recorded fixture's description that holds its unified query.
@@ -181,7 +267,7 @@ mod tests {
     #[test]
     fn names_are_unique_snake_case_and_queries_parse() {
         let mut seen = std::collections::HashSet::new();
-        for s in SCENARIOS {
+        for s in providers().into_iter().flat_map(for_provider) {
             assert!(
                 seen.insert((s.provider, s.name)),
                 "duplicate {}/{}",
@@ -201,6 +287,15 @@ mod tests {
         assert_eq!(providers(), ["copper", "pipedrive", "salesforce", "zoho"]);
         assert!(find("salesforce", "recorded_custom_fields").is_some());
         assert!(find("zoho", "custom_fields").is_none());
+        // Each provider records the filters it supports, and only those.
+        let names = |p: &str| for_provider(p).map(|s| s.name).collect::<Vec<_>>();
+        assert!(names("pipedrive").contains(&"contact_filter"));
+        assert!(!names("pipedrive").contains(&"tricky_name"));
+        assert!(names("copper").contains(&"date_range"));
+        assert_eq!(
+            names("zoho"),
+            ["three_pages", "natural_page", "first_page", "unauthorized"]
+        );
     }
 
     #[test]

@@ -16,7 +16,7 @@ pub const SUBJECT: Subject = Subject {
     naive_map,
 };
 
-fn connector() -> Box<dyn crm_core::Connector> {
+fn connector() -> Box<dyn crm_core::DynConnector> {
     let config = Config::new("bench-key", "bench@example.com");
     Box::new(CopperConnector::new(config).expect("a valid configuration"))
 }

@@ -22,7 +22,7 @@ mod salesforce;
 mod zoho;
 
 use crm_core::list::{map_records, Items, ListedPage};
-use crm_core::{Connector, Lead, LeadQuery, RateLimit, ResponseOptions};
+use crm_core::{DynConnector, Lead, LeadQuery, RateLimit, ResponseOptions};
 use serde_json::value::RawValue;
 use serde_json::Value;
 
@@ -35,7 +35,7 @@ pub struct Subject {
     pub name: &'static str,
     generate: fn(usize, u64) -> String,
     parse_records: fn(&[u8]) -> serde_json::Result<Vec<Box<RawValue>>>,
-    connector: fn() -> Box<dyn Connector>,
+    connector: fn() -> Box<dyn DynConnector>,
     naive_records: fn(&Value) -> &[Value],
     naive_map: fn(&Value) -> serde_json::Map<String, Value>,
 }
@@ -62,7 +62,7 @@ impl Subject {
     }
 
     /// A connector for this provider (built once; mapping needs no HTTP).
-    pub fn connector(&self) -> Box<dyn Connector> {
+    pub fn connector(&self) -> Box<dyn DynConnector> {
         (self.connector)()
     }
 
@@ -73,12 +73,12 @@ impl Subject {
 
     /// (b) Our full unified pipeline: envelope parse, `map_lead` of every record through
     /// `map_records` (records moved into `remote_data`), `render` of the response.
-    pub fn unified(&self, connector: &dyn Connector, query: &LeadQuery, body: &[u8]) -> Vec<u8> {
+    pub fn unified(&self, connector: &dyn DynConnector, query: &LeadQuery, body: &[u8]) -> Vec<u8> {
         render(Items::Leads(self.leads(connector, query, body)))
     }
 
     /// The first two steps of [`Subject::unified`]: envelope parse and mapping.
-    pub fn leads(&self, connector: &dyn Connector, query: &LeadQuery, body: &[u8]) -> Vec<Lead> {
+    pub fn leads(&self, connector: &dyn DynConnector, query: &LeadQuery, body: &[u8]) -> Vec<Lead> {
         let records = self.parse_records(body);
         map_records(connector, query, records).expect("generated records map")
     }

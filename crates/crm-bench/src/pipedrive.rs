@@ -22,7 +22,7 @@ fn parse_records(body: &[u8]) -> serde_json::Result<Vec<Box<RawValue>>> {
     Ok(crm_pipedrive::parse_page(body)?.data.unwrap_or_default())
 }
 
-fn connector() -> Box<dyn crm_core::Connector> {
+fn connector() -> Box<dyn crm_core::DynConnector> {
     let config = Config::api_token("bench-token".to_owned().into());
     Box::new(PipedriveConnector::new(config).expect("a valid configuration"))
 }

@@ -22,7 +22,7 @@ fn parse_records(body: &[u8]) -> serde_json::Result<Vec<Box<RawValue>>> {
     Ok(crm_salesforce::parse_page(body)?.records)
 }
 
-fn connector() -> Box<dyn crm_core::Connector> {
+fn connector() -> Box<dyn crm_core::DynConnector> {
     let config = Config::new(
         "https://example.my.salesforce.com",
         "bench-token".to_owned(),

@@ -24,7 +24,7 @@ fn parse_records(body: &[u8]) -> serde_json::Result<Vec<Box<RawValue>>> {
         .unwrap_or_default())
 }
 
-fn connector() -> Box<dyn crm_core::Connector> {
+fn connector() -> Box<dyn crm_core::DynConnector> {
     let config = Config::new("https://www.zohoapis.eu", "bench-token".to_owned().into());
     Box::new(ZohoConnector::new(config).expect("a valid configuration"))
 }

@@ -2,7 +2,7 @@
 //! filter or operator before a request is made; the server's meta route shows this table.
 
 use crm_core::capabilities::{EQ, TIME_OPS};
-use crm_core::{Capabilities, FilterKey, FilterSupport, Provider, ResponseField};
+use crm_core::{Capabilities, FilterKey, FilterSupport, ResponseField};
 
 /// Copper's largest `page_size`.
 pub const MAX_PAGE_SIZE: u32 = 200;
@@ -11,7 +11,7 @@ pub const MAX_PAGE_SIZE: u32 = 200;
 pub const NATURAL_PAGE_SIZE: u32 = 20;
 
 pub static CAPABILITIES: Capabilities = Capabilities {
-    provider: Provider::Copper,
+    provider: crate::PROVIDER,
     filters: &[
         FilterSupport {
             filter: FilterKey::OwnerId,
@@ -60,6 +60,7 @@ pub static CAPABILITIES: Capabilities = Capabilities {
     max_page_size: MAX_PAGE_SIZE,
     natural_page_size: NATURAL_PAGE_SIZE,
     reserved_remote_query: crate::request::RESERVED_REMOTE_QUERY,
+    enrichment: None,
 };
 
 #[cfg(test)]
@@ -68,13 +69,13 @@ mod tests {
 
     #[test]
     fn covers_the_documented_floor() {
-        crm_core::seed::assert_covers_seed(&CAPABILITIES);
+        crm_testkit::seed::assert_covers_seed(&CAPABILITIES);
     }
 
     #[test]
     fn declares_nothing_beyond_the_floor() {
         // Anything added here is an extension and must be documented in the crate doc.
-        let seed: serde_json::Value = serde_json::from_str(crm_core::seed::SEED_JSON).unwrap();
+        let seed: serde_json::Value = serde_json::from_str(crm_testkit::seed::SEED_JSON).unwrap();
         let listed = |section: &str, name: &str| {
             seed[section][name]
                 .as_array()

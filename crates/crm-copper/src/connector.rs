@@ -7,11 +7,9 @@ use crate::mapping;
 use crate::paging::PageState;
 use crate::request::{translate, SearchBody, Translation};
 use async_trait::async_trait;
-use crm_core::cursor::state_to;
 use crm_core::transport::{HttpClient, Request, StaticCredentials, TransportOptions};
 use crm_core::{
-    Capabilities, Connector, Error, Lead, MapError, MapOptions, PageRequest, Provider, RawPage,
-    Result,
+    Capabilities, Connector, Error, Lead, MapError, MapOptions, PageRequest, RawPage, Result,
 };
 use http::{HeaderName, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
@@ -58,7 +56,7 @@ impl CopperConnector {
             (ACCESS_TOKEN, config.api_key.clone()),
             (USER_EMAIL, config.user_email.clone()),
         ])?;
-        let http = HttpClient::new(Provider::Copper, &config.base_url, Arc::new(credentials))?
+        let http = HttpClient::new(crate::PROVIDER, &config.base_url, Arc::new(credentials))?
             .with_timeout(config.timeout);
         Ok(CopperConnector { http, search_path })
     }
@@ -75,15 +73,18 @@ impl CopperConnector {
 
 #[async_trait]
 impl Connector for CopperConnector {
+    type State = PageState;
+
     fn capabilities(&self) -> &'static Capabilities {
         &CAPABILITIES
     }
 
-    async fn fetch_page(&self, request: PageRequest<'_>) -> Result<RawPage> {
+    async fn fetch_page(&self, request: PageRequest<'_, PageState>) -> Result<RawPage<PageState>> {
         let state = match request.state {
-            Some(value) => PageState::decode(value)?,
+            Some(state) => *state,
             None => PageState::first(request.page_size),
         };
+        state.within_search_cap()?;
         let filters = match translate(request.query)? {
             Translation::Search(filters) => filters,
             Translation::NothingCanMatch => {
@@ -129,7 +130,7 @@ impl Connector for CopperConnector {
             "lead search page"
         );
         Ok(RawPage {
-            next: state.next(records.len()).map(|s| state_to(&s)),
+            next: state.next(records.len()),
             records,
             rate_limit: Default::default(),
         })
@@ -143,21 +144,21 @@ impl Connector for CopperConnector {
     /// prediction against the `next` Copper's page really gives.
     fn state_after(
         &self,
-        request: &PageRequest<'_>,
+        request: &PageRequest<'_, PageState>,
         pages_ahead: u32,
-    ) -> Option<serde_json::Value> {
+    ) -> Option<PageState> {
         let current = match request.state {
-            Some(value) => PageState::decode(value).ok()?,
+            Some(state) => *state,
             None => PageState::first(request.page_size),
         };
-        current.ahead(pages_ahead).map(|s| state_to(&s))
+        current.ahead(pages_ahead)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crm_core::LeadQuery;
+    use crm_core::{DynConnector, LeadQuery};
     use serde_json::json;
 
     #[test]
@@ -170,12 +171,14 @@ mod tests {
             state: None,
         };
         assert_eq!(
-            connector.state_after(&first, 1),
+            DynConnector::state_after(&connector, &first, 1),
             Some(json!({"page_number": 2, "page_size": 2}))
         );
         assert_eq!(
-            connector.state_after(&first, 1),
-            PageState::first(Some(2)).next(2).map(|s| state_to(&s))
+            DynConnector::state_after(&connector, &first, 1),
+            PageState::first(Some(2))
+                .next(2)
+                .map(|s| crm_core::cursor::state_to(&s))
         );
         let state = json!({"page_number": 4, "page_size": 2});
         let later = PageRequest {
@@ -184,7 +187,7 @@ mod tests {
             state: Some(&state),
         };
         assert_eq!(
-            connector.state_after(&later, 3),
+            DynConnector::state_after(&connector, &later, 3),
             Some(json!({"page_number": 7, "page_size": 2})),
             "predictions keep the walk's page size"
         );
@@ -193,7 +196,7 @@ mod tests {
             state: Some(&broken),
             ..later
         };
-        assert_eq!(connector.state_after(&broken, 1), None);
+        assert_eq!(DynConnector::state_after(&connector, &broken, 1), None);
     }
 
     #[test]

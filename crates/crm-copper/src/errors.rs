@@ -6,7 +6,7 @@
 
 use crate::records::{ErrorBody, Text};
 use crm_core::transport::{classify_status, HttpResponse};
-use crm_core::{Error, Provider, RateLimit, Result};
+use crm_core::{Error, RateLimit, Result};
 use serde_json::value::RawValue;
 use std::time::Duration;
 
@@ -30,28 +30,28 @@ pub fn classify(response: &HttpResponse) -> Error {
     };
     match status {
         401 => classify_status(
-            Provider::Copper,
+            crate::PROVIDER,
             response,
             format!("{message}; check the account's Copper API key and the user e-mail it was issued to"),
             None,
             RateLimit::default(),
         ),
         403 => classify_status(
-            Provider::Copper,
+            crate::PROVIDER,
             response,
             format!("{message}; the Copper user behind the API key may not search leads"),
             None,
             RateLimit::default(),
         ),
         429 => Error::RateLimited {
-            provider: Provider::Copper,
+            provider: crate::PROVIDER,
             message: format!("{message}; Copper allows 180 requests per rolling minute"),
             retry_after: Some(response.retry_after().unwrap_or(RATE_LIMIT_RETRY_HINT)),
             limits: RateLimit::default(),
             remote: Some(response.remote(None)),
         },
         _ => classify_status(
-            Provider::Copper,
+            crate::PROVIDER,
             response,
             message,
             None,
@@ -88,7 +88,7 @@ pub fn parse_page(response: &HttpResponse) -> Result<Vec<Box<RawValue>>> {
             _ => format!("expected a JSON array of leads ({e})"),
         };
         Error::InvalidResponse {
-            provider: Provider::Copper,
+            provider: crate::PROVIDER,
             message,
             remote: Some(response.remote(None)),
         }

@@ -98,6 +98,7 @@
 pub mod capabilities;
 pub mod config;
 pub mod connector;
+pub mod descriptor;
 pub mod errors;
 pub mod limits;
 pub mod mapping;
@@ -108,4 +109,5 @@ pub mod request;
 pub use capabilities::CAPABILITIES;
 pub use config::Config;
 pub use connector::{CopperConnector, REQUESTS_PER_MINUTE};
+pub use descriptor::{DESCRIPTOR, PROVIDER};
 pub use limits::default_limiter;

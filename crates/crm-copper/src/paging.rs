@@ -5,8 +5,7 @@
 //! leads. Later pages therefore ignore the request's `limit` and keep the size the walk began with.
 
 use crate::capabilities::{MAX_PAGE_SIZE, NATURAL_PAGE_SIZE};
-use crm_core::cursor::state_from;
-use crm_core::{Error, Provider, Result};
+use crm_core::{Error, PagingState, Result};
 use serde::{Deserialize, Serialize};
 
 /// Copper's search returns at most this many results (`page_number * page_size`).
@@ -33,37 +32,18 @@ impl PageState {
         }
     }
 
-    /// Reads and checks the state from a decoded cursor. A state of the wrong shape is an invalid
-    /// cursor; a page past Copper's result cap is a clear error, never a silent end.
-    pub fn decode(value: &serde_json::Value) -> Result<PageState> {
-        if !value.is_object() {
-            return Err(Error::InvalidCursor(
-                "it does not hold a Copper paging position; omit next_cursor to start over".into(),
-            ));
-        }
-        let state: PageState = state_from(value.clone(), Provider::Copper)?;
-        if state.page_number == 0 {
-            return Err(Error::InvalidCursor(
-                "its Copper page number is 0 (pages start at 1); omit next_cursor to start over"
-                    .into(),
-            ));
-        }
-        if !(1..=MAX_PAGE_SIZE).contains(&state.page_size) {
-            return Err(Error::InvalidCursor(format!(
-                "its Copper page size {} is outside 1..={MAX_PAGE_SIZE}; omit next_cursor to start over",
-                state.page_size
-            )));
-        }
-        if u64::from(state.page_number) * u64::from(state.page_size) > SEARCH_RESULT_CAP {
+    /// A page past Copper's result cap is a clear error naming what to do, never a silent end.
+    pub fn within_search_cap(&self) -> Result<()> {
+        if u64::from(self.page_number) * u64::from(self.page_size) > SEARCH_RESULT_CAP {
             return Err(Error::invalid(
                 "next_cursor",
                 format!(
                     "Copper's lead search returns only the first {SEARCH_RESULT_CAP} results and page {} of {} leads would go past them; split the listing into narrower requests (for example created_at[gte]/created_at[lt] ranges) and list each one",
-                    state.page_number, state.page_size
+                    self.page_number, self.page_size
                 ),
             ));
         }
-        Ok(state)
+        Ok(())
     }
 
     /// The state after a page that held `received` records: a page shorter than the page size is
@@ -86,6 +66,21 @@ impl PageState {
         let within_cap =
             u64::from(state.page_number) * u64::from(state.page_size) <= SEARCH_RESULT_CAP;
         (pages == 1 || within_cap).then_some(state)
+    }
+}
+
+impl PagingState for PageState {
+    fn check(&self) -> std::result::Result<(), String> {
+        if self.page_number == 0 {
+            return Err("its page number is 0 (pages start at 1)".into());
+        }
+        if !(1..=MAX_PAGE_SIZE).contains(&self.page_size) {
+            return Err(format!(
+                "its page size {} is outside 1..={MAX_PAGE_SIZE}",
+                self.page_size
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -151,11 +146,17 @@ mod tests {
         );
     }
 
+    fn decode(value: &serde_json::Value) -> Result<PageState> {
+        let state = crm_core::connector::decode_state::<PageState>(crate::PROVIDER, value)?;
+        state.within_search_cap()?;
+        Ok(state)
+    }
+
     #[test]
     fn decode_checks_shape_and_range() {
-        let ok = PageState::decode(&json!({"page_number": 2, "page_size": 200})).unwrap();
+        let ok = decode(&json!({"page_number": 2, "page_size": 200})).unwrap();
         assert_eq!(ok.page_number, 2);
-        assert!(PageState::decode(&json!({"page_number": 500, "page_size": 200})).is_ok());
+        assert!(decode(&json!({"page_number": 500, "page_size": 200})).is_ok());
 
         for bad in [
             json!({"page_number": 0, "page_size": 20}),
@@ -170,7 +171,7 @@ mod tests {
             json!([2, 20]),
         ] {
             assert!(
-                matches!(PageState::decode(&bad), Err(Error::InvalidCursor(_))),
+                matches!(decode(&bad), Err(Error::InvalidCursor(_))),
                 "{bad}"
             );
         }
@@ -178,7 +179,7 @@ mod tests {
 
     #[test]
     fn past_the_search_cap_is_a_clear_error() {
-        let err = PageState::decode(&json!({"page_number": 501, "page_size": 200})).unwrap_err();
+        let err = decode(&json!({"page_number": 501, "page_size": 200})).unwrap_err();
         assert_eq!(err.http_status(), 400);
         let text = err.to_string();
         assert!(

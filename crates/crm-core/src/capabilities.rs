@@ -95,6 +95,18 @@ pub struct Capabilities {
     pub natural_page_size: u32,
     /// Provider parameters `remote_query` may not set (auth, paging, translated filters).
     pub reserved_remote_query: &'static [ReservedKey],
+    /// Fields filled from linked records by [`crate::Connector::enrich`], when the connector does.
+    pub enrichment: Option<Enrichment>,
+}
+
+/// A connector's page enrichment: which fields come from linked records, from where, and how many
+/// extra provider calls one page costs at most (a batch read, never one call per lead).
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Enrichment {
+    /// Where the fields come from, e.g. `GET /api/v2/persons?ids=...`.
+    pub source: &'static str,
+    pub fields: &'static [ResponseField],
+    pub calls_per_page: u32,
 }
 
 /// The page size when the caller gives no `limit` (DESIGN.md).
@@ -162,7 +174,7 @@ mod tests {
     use crate::query::LeadFilters;
 
     static CAPS: Capabilities = Capabilities {
-        provider: Provider::Copper,
+        provider: crate::provider::fixtures::COPPER,
         filters: &[
             FilterSupport {
                 filter: FilterKey::Name,
@@ -179,6 +191,7 @@ mod tests {
         max_page_size: 200,
         natural_page_size: 20,
         reserved_remote_query: &[],
+        enrichment: None,
     };
 
     #[test]

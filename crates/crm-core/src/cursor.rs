@@ -30,7 +30,8 @@ pub struct CursorBinding<'a> {
 
 #[derive(Serialize, Deserialize)]
 struct Payload<'a> {
-    p: Provider,
+    #[serde(borrow)]
+    p: std::borrow::Cow<'a, str>,
     #[serde(borrow)]
     a: std::borrow::Cow<'a, str>,
     f: String,
@@ -70,7 +71,7 @@ impl CursorCodec {
     /// Wraps the provider's paging `state` into an opaque cursor.
     pub fn encode(&self, binding: &CursorBinding<'_>, state: &serde_json::Value) -> String {
         let payload = Payload {
-            p: binding.provider,
+            p: binding.provider.as_str().into(),
             a: binding.account.into(),
             f: hex(&binding.fingerprint),
             s: state.clone(),
@@ -115,8 +116,11 @@ impl CursorCodec {
             .map_err(|_| bad("it is not valid base64url"))?;
         let payload: Payload<'_> =
             serde_json::from_slice(&json).map_err(|_| bad("its content is malformed"))?;
-        if payload.p != binding.provider {
-            return Err(bad(&format!("it was issued for a {} account", payload.p)));
+        if payload.p != binding.provider.as_str() {
+            return Err(bad(&format!(
+                "it was issued for a {} account",
+                crate::text::shorten(&payload.p)
+            )));
         }
         if payload.a != binding.account {
             return Err(bad("it was issued for another integrated account"));
@@ -153,7 +157,7 @@ mod tests {
 
     fn binding(account: &str) -> CursorBinding<'_> {
         CursorBinding {
-            provider: Provider::Pipedrive,
+            provider: crate::provider::fixtures::PIPEDRIVE,
             account,
             fingerprint: [7; 16],
         }
@@ -194,8 +198,8 @@ mod tests {
         // Another account, provider, filter set.
         assert!(msg(codec.decode(&c, &binding("other"))).contains("another integrated account"));
         let mut b = binding("acct");
-        b.provider = Provider::Zoho;
-        assert!(msg(codec.decode(&c, &b)).contains("Pipedrive account"));
+        b.provider = crate::provider::fixtures::ZOHO;
+        assert!(msg(codec.decode(&c, &b)).contains("issued for a pipedrive account"));
         let mut b = binding("acct");
         b.fingerprint = [8; 16];
         assert!(msg(codec.decode(&c, &b)).contains("different set of filters"));
@@ -227,7 +231,8 @@ mod tests {
         struct S {
             start: u64,
         }
-        let err = state_from::<S>(json!({"start": "x"}), Provider::Pipedrive).unwrap_err();
+        let err = state_from::<S>(json!({"start": "x"}), crate::provider::fixtures::PIPEDRIVE)
+            .unwrap_err();
         assert!(matches!(err, Error::InvalidCursor(_)));
     }
 }

@@ -257,7 +257,7 @@ mod tests {
     #[test]
     fn statuses_follow_the_contract() {
         let remote = |status| RemoteResponse::new(status, b"{}", None);
-        let p = Provider::Salesforce;
+        let p = crate::provider::fixtures::SALESFORCE;
         assert_eq!(Error::invalid("limit", "x").http_status(), 400);
         assert_eq!(Error::InvalidCursor("x".into()).http_status(), 400);
         assert_eq!(
@@ -290,8 +290,11 @@ mod tests {
     fn unsupported_filter_names_filter_and_supporters() {
         let e = Error::UnsupportedFilter {
             filter: FilterKey::OwnerId,
-            provider: Provider::Zoho,
-            supported_by: vec![Provider::Copper, Provider::Salesforce],
+            provider: crate::provider::fixtures::ZOHO,
+            supported_by: vec![
+                crate::provider::fixtures::COPPER,
+                crate::provider::fixtures::SALESFORCE,
+            ],
         };
         assert_eq!(
             e.to_string(),

@@ -38,22 +38,10 @@ impl<T> Field<T> {
     }
 }
 
-/// `str::trim`, with a shortcut for the common case: when both ends are visible ASCII characters
-/// there is nothing to trim, so the Unicode-aware scan of both ends is skipped. Same result always.
-#[inline]
-pub fn trim(text: &str) -> &str {
-    let visible = |b: &u8| (b'!'..=b'~').contains(b);
-    match text.as_bytes() {
-        [first, .., last] if visible(first) && visible(last) => text,
-        [only] if visible(only) => text,
-        _ => text.trim(),
-    }
-}
-
 impl Field<String> {
     /// A supported text field; provider values that are empty or blank count as no value.
     pub fn text(value: Option<&str>) -> Self {
-        match value.map(trim) {
+        match value.map(crate::text::trim) {
             Some(v) if !v.is_empty() => Field::Value(v.to_owned()),
             _ => Field::Null,
         }
@@ -290,32 +278,6 @@ mod tests {
           }
         }
         "###);
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn trim_matches_str_trim(text in "\\PC{0,6}|[ \t\r\n\u{a0}\u{2003}a-z!~]{0,6}") {
-            proptest::prop_assert_eq!(trim(&text), text.trim());
-        }
-    }
-
-    #[test]
-    fn trim_edges() {
-        for text in [
-            "",
-            " ",
-            "a",
-            " a",
-            "a ",
-            "\u{a0}a",
-            "a\u{3000}",
-            "\ta\n",
-            "!",
-            "~x~",
-            "\u{7f}a",
-        ] {
-            assert_eq!(trim(text), text.trim(), "{text:?}");
-        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //!
 //! - [`lead`]: the unified [`Lead`] and its omit / null / `[]` rule.
 //! - [`query`] and [`params`]: typed filters ([`LeadQuery`]) and the query-string reader.
-//! - [`capabilities`] and [`seed`]: what a connector supports, checked against the documentation.
+//! - [`capabilities`]: what a connector supports (checked against the documentation by crm-testkit).
 //! - [`connector`]: the [`Connector`] trait each provider crate implements.
 //! - [`list`]: the pipeline (validate, cursor, fetch, map) and the all-pages stream.
 //! - [`prefetch`]: the all-pages stream with several pages in flight where paging allows it.
@@ -17,6 +17,7 @@
 pub mod capabilities;
 pub mod connector;
 pub mod cursor;
+pub mod descriptor;
 pub mod error;
 pub mod json;
 pub mod lead;
@@ -27,25 +28,25 @@ pub mod prefetch;
 pub mod provider;
 pub mod query;
 pub mod remote_query;
-pub mod seed;
 pub mod shape;
 pub mod text;
 pub mod time;
 pub mod transport;
 mod write;
 
-pub use capabilities::{Capabilities, FilterSupport, ResponseField};
-pub use connector::{Connector, MapError, MapOptions, PageRequest, RawPage};
+pub use capabilities::{Capabilities, Enrichment, FilterSupport, ResponseField};
+pub use connector::{
+    Connector, DynConnector, MapError, MapOptions, PageRequest, PagingState, RawPage,
+};
 pub use cursor::CursorCodec;
+pub use descriptor::{AccountSettings, ConnectOptions, Descriptor};
 pub use error::{Error, RateLimit, RemoteResponse, Result};
 pub use lead::{Address, CustomFields, EmailAddress, Field, Lead, PhoneNumber, Ref};
-pub use list::{
-    list_page, stream_leads, stream_pages, Items, ListContext, ListedPage, ResponseFormat,
-};
+pub use list::{list_page, map_page, stream_leads, stream_pages, Items, ListContext, ListedPage};
 pub use params::ListRequest;
 pub use prefetch::stream_pages_prefetch;
 pub use provider::Provider;
 pub use query::{FilterKey, LeadFilters, LeadQuery, Operator, TimeRange};
 pub use remote_query::ReservedKey;
-pub use shape::{render, FieldPath, ResponseOptions};
+pub use shape::{render, FieldPath, ResponseFormat, ResponseOptions};
 pub use time::Timestamp;

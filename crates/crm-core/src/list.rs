@@ -2,7 +2,7 @@
 //! map records, encode the next cursor. Also [`stream_leads`], which walks all pages.
 
 use crate::capabilities::Capabilities;
-use crate::connector::{Connector, MapOptions, PageRequest, RawPage};
+use crate::connector::{DynConnector, MapOptions, PageRequest, RawPage};
 use crate::cursor::{CursorBinding, CursorCodec};
 use crate::error::{Error, RateLimit, Result};
 use crate::lead::Lead;
@@ -10,29 +10,7 @@ use crate::query::LeadQuery;
 use futures::stream::{self, Stream, TryStreamExt};
 use serde_json::value::RawValue;
 
-/// `truto_response_format`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ResponseFormat {
-    /// The unified mapping.
-    #[default]
-    Unified,
-    /// The provider's records untouched.
-    Raw,
-    /// Unified, then values made canonical and empty fields dropped (see `normalize`).
-    Normalized,
-}
-
-impl ResponseFormat {
-    pub fn from_name(name: &str) -> Option<ResponseFormat> {
-        match name {
-            "unified" => Some(ResponseFormat::Unified),
-            "raw" => Some(ResponseFormat::Raw),
-            "normalized" => Some(ResponseFormat::Normalized),
-            _ => None,
-        }
-    }
-}
+use crate::shape::ResponseFormat;
 
 /// A page's records in the requested form.
 #[derive(Debug)]
@@ -80,7 +58,7 @@ fn binding<'a>(caps: &Capabilities, ctx: &ListContext<'a>, query: &LeadQuery) ->
 
 /// Lists one page. Unsupported filters and bad cursors fail here, before any provider call.
 pub async fn list_page(
-    connector: &dyn Connector,
+    connector: &dyn DynConnector,
     ctx: ListContext<'_>,
     query: &LeadQuery,
     format: ResponseFormat,
@@ -104,7 +82,7 @@ pub async fn list_page(
     let items = match format {
         ResponseFormat::Raw => Items::Raw(raw.records),
         ResponseFormat::Unified | ResponseFormat::Normalized => {
-            Items::Leads(map_records(connector, query, raw.records)?)
+            Items::Leads(map_page(connector, query, raw.records).await?)
         }
     };
     Ok(ListedPage {
@@ -114,10 +92,24 @@ pub async fn list_page(
     })
 }
 
+/// Maps every record of a page ([`map_records`]), then lets the connector fill fields from linked
+/// records in batch ([`DynConnector::enrich`]) when its capabilities declare an enrichment.
+pub async fn map_page(
+    connector: &dyn DynConnector,
+    query: &LeadQuery,
+    records: Vec<Box<RawValue>>,
+) -> Result<Vec<Lead>> {
+    let mut leads = map_records(connector, query, records)?;
+    if connector.capabilities().enrichment.is_some() && !leads.is_empty() {
+        connector.enrich(&mut leads).await?;
+    }
+    Ok(leads)
+}
+
 /// Maps every record, moving each raw record into its lead's `remote_data` (no copy). A record
 /// that does not fit fails the page, naming the record and field.
 pub fn map_records(
-    connector: &dyn Connector,
+    connector: &dyn DynConnector,
     query: &LeadQuery,
     records: Vec<Box<RawValue>>,
 ) -> Result<Vec<Lead>> {
@@ -152,7 +144,7 @@ pub const MAX_EMPTY_PAGES: usize = 20;
 /// Walks every page of `query` from the first and yields raw pages. Stops when the provider says there is no more; fails when it
 /// repeats a paging position or sends too many empty pages in a row.
 pub fn stream_pages<'a>(
-    connector: &'a dyn Connector,
+    connector: &'a dyn DynConnector,
     query: &'a LeadQuery,
 ) -> impl Stream<Item = Result<RawPage>> + 'a {
     struct Walk {
@@ -213,11 +205,11 @@ pub fn stream_pages<'a>(
 
 /// Every lead of `query`, page by page, mapped to the unified shape.
 pub fn stream_leads<'a>(
-    connector: &'a dyn Connector,
+    connector: &'a dyn DynConnector,
     query: &'a LeadQuery,
 ) -> impl Stream<Item = Result<Lead>> + 'a {
     stream_pages(connector, query)
-        .and_then(move |page| async move { map_records(connector, query, page.records) })
+        .and_then(move |page| async move { map_page(connector, query, page.records).await })
         .map_ok(|leads| stream::iter(leads.into_iter().map(Ok)))
         .try_flatten()
 }

@@ -7,8 +7,8 @@
 //! silently ignored.
 
 use crate::error::{Error, Result};
-use crate::list::ResponseFormat;
-use crate::query::{LeadQuery, Operator, TimeRange};
+use crate::query::{FilterKey, LeadFilters, LeadQuery, Operator, Syntax, TimeRange, FILTERS};
+use crate::shape::ResponseFormat;
 use crate::shape::{FieldPath, ResponseOptions};
 use crate::time::parse_datetime;
 use std::borrow::Cow;
@@ -22,8 +22,8 @@ pub struct ListRequest {
     pub options: ResponseOptions,
 }
 
-/// Every parameter name this endpoint knows (base names, before any brackets).
-pub const KNOWN_PARAMETERS: &[&str] = &[
+/// The parameters every request may give besides the filters (base names, before brackets).
+pub const COMMON_PARAMETERS: &[&str] = &[
     "integrated_account_id",
     "truto_response_format",
     "truto_key_by",
@@ -33,28 +33,26 @@ pub const KNOWN_PARAMETERS: &[&str] = &[
     "remote_query",
     "limit",
     "next_cursor",
-    "owner",
-    "contact",
-    "organization",
-    "account",
-    "name",
-    "country",
-    "state",
-    "lead_source",
-    "created_at",
-    "updated_at",
-    "converted_at",
-    "email_addresses",
-    "include_custom_fields",
-    "custom_fields",
 ];
+
+/// Every parameter name this endpoint knows: the common ones, then each declared filter's.
+pub fn known_parameters() -> impl Iterator<Item = &'static str> {
+    COMMON_PARAMETERS
+        .iter()
+        .copied()
+        .chain(FILTERS.iter().map(|f| f.parameter))
+}
+
+fn is_known(base: &str) -> bool {
+    known_parameters().any(|p| p == base)
+}
 
 fn unknown_parameter(key: &str) -> Error {
     Error::invalid(
         key,
         format!(
             "unknown parameter; the parameters of this endpoint are: {}",
-            KNOWN_PARAMETERS.join(", ")
+            known_parameters().collect::<Vec<_>>().join(", ")
         ),
     )
 }
@@ -228,6 +226,89 @@ fn decode_component(raw: &str) -> std::result::Result<String, &'static str> {
         .map_err(|_| "is not UTF-8 once percent-decoded; send text as UTF-8")
 }
 
+fn set_text(f: &mut LeadFilters, filter: FilterKey, key: &str, value: &str) -> Result<()> {
+    match f.text_mut(filter) {
+        Some(slot) => set_once(slot, key, value),
+        None => Err(unknown_parameter(key)),
+    }
+}
+
+/// Reads filter parameters by their declared [`Syntax`], refusing a second, different value.
+#[derive(Default)]
+struct FilterReader {
+    filters: LeadFilters,
+    include_custom_fields: Option<bool>,
+}
+
+impl FilterReader {
+    fn read(&mut self, filter: FilterKey, key: &str, segments: &[&str], value: &str) -> Result<()> {
+        let spec = filter.spec();
+        let f = &mut self.filters;
+        match spec.syntax {
+            Syntax::Id | Syntax::IdOrBare => {
+                let ok = matches!(segments, ["id"])
+                    || (spec.syntax == Syntax::IdOrBare && segments.is_empty());
+                if !ok {
+                    let base = spec.parameter;
+                    let hint = if spec.syntax == Syntax::IdOrBare {
+                        format!(" or `{base}=<id>`")
+                    } else {
+                        String::new()
+                    };
+                    return Err(Error::invalid(
+                        key,
+                        format!("expected `{base}[id]=<id>`{hint}"),
+                    ));
+                }
+                set_text(f, filter, key, value)
+            }
+            Syntax::Plain => {
+                no_segments(key, segments)?;
+                set_text(f, filter, key, value)
+            }
+            Syntax::Time => match f.time_mut(filter) {
+                Some(range) => set_time(range, spec.parameter, key, segments, value),
+                None => Err(unknown_parameter(key)),
+            },
+            Syntax::Array => {
+                array_segments(key, segments)?;
+                if !f.email_addresses.iter().any(|e| e == value) {
+                    f.email_addresses.push(value.to_owned());
+                }
+                Ok(())
+            }
+            Syntax::Bool => {
+                no_segments(key, segments)?;
+                set_bool(&mut self.include_custom_fields, key, value)
+            }
+            Syntax::Map => {
+                let example = format!(
+                    "expected `{}=<value>`",
+                    spec.example.replace("<name>", "<field API name>")
+                );
+                let [name] = segments else {
+                    return Err(Error::invalid(key, example));
+                };
+                if name.is_empty() {
+                    return Err(Error::invalid(key, example));
+                }
+                match f.custom_fields.insert((*name).to_owned(), value.to_owned()) {
+                    Some(old) if old != value => Err(Error::invalid(
+                        key,
+                        "given twice with different values; give it once",
+                    )),
+                    _ => Ok(()),
+                }
+            }
+        }
+    }
+
+    fn finish(mut self) -> LeadFilters {
+        self.filters.include_custom_fields = self.include_custom_fields.unwrap_or(false);
+        self.filters
+    }
+}
+
 impl ListRequest {
     /// Parses a raw (percent-encoded) query string, refusing invalid escapes and non-UTF-8 text.
     pub fn from_query_string(query: &str) -> Result<ListRequest> {
@@ -246,13 +327,17 @@ impl ListRequest {
         let mut format: Option<String> = None;
         let mut key_by: Option<String> = None;
         let mut limit: Option<String> = None;
-        let (mut ignore_limit, mut ignore_remote_data, mut custom) = (None, None, None);
-        let f = &mut req.query.filters;
+        let (mut ignore_limit, mut ignore_remote_data) = (None, None);
+        let mut filters = FilterReader::default();
         for (key, value) in pairs {
             let key = key.as_ref();
             let value = value.trim();
             let (base, segments) = split_key(key)?;
-            if value.is_empty() && KNOWN_PARAMETERS.contains(&base) {
+            if value.is_empty() && is_known(base) {
+                continue;
+            }
+            if let Some(filter) = FilterKey::from_parameter(base) {
+                filters.read(filter, key, &segments, value)?;
                 continue;
             }
             match base {
@@ -314,80 +399,12 @@ impl ListRequest {
                     no_segments(key, &segments)?;
                     set_once(&mut req.query.cursor, key, value)?;
                 }
-                "owner" | "contact" | "account" | "organization" => {
-                    let ok = matches!(segments.as_slice(), ["id"])
-                        || (base == "organization" && segments.is_empty());
-                    if !ok {
-                        let hint = if base == "organization" {
-                            " or `organization=<id>`"
-                        } else {
-                            ""
-                        };
-                        return Err(Error::invalid(
-                            key,
-                            format!("expected `{base}[id]=<id>`{hint}"),
-                        ));
-                    }
-                    let slot = match base {
-                        "owner" => &mut f.owner_id,
-                        "contact" => &mut f.contact_id,
-                        "account" => &mut f.account_id,
-                        _ => &mut f.organization_id,
-                    };
-                    set_once(slot, key, value)?;
-                }
-                "name" | "country" | "state" | "lead_source" => {
-                    no_segments(key, &segments)?;
-                    let slot = match base {
-                        "name" => &mut f.name,
-                        "country" => &mut f.country,
-                        "state" => &mut f.state,
-                        _ => &mut f.lead_source,
-                    };
-                    set_once(slot, key, value)?;
-                }
-                "created_at" => set_time(&mut f.created_at, base, key, &segments, value)?,
-                "updated_at" => set_time(&mut f.updated_at, base, key, &segments, value)?,
-                "converted_at" => set_time(&mut f.converted_at, base, key, &segments, value)?,
-                "email_addresses" => {
-                    array_segments(key, &segments)?;
-                    if !f.email_addresses.iter().any(|e| e == value) {
-                        f.email_addresses.push(value.to_owned());
-                    }
-                }
-                "include_custom_fields" => {
-                    no_segments(key, &segments)?;
-                    set_bool(&mut custom, key, value)?;
-                }
-                "custom_fields" => {
-                    let [name] = segments.as_slice() else {
-                        return Err(Error::invalid(
-                            key,
-                            "expected `custom_fields[<field API name>]=<value>`",
-                        ));
-                    };
-                    if name.is_empty() {
-                        return Err(Error::invalid(
-                            key,
-                            "expected `custom_fields[<field API name>]=<value>`",
-                        ));
-                    }
-                    if let Some(old) = f.custom_fields.insert((*name).to_owned(), value.to_owned())
-                    {
-                        if old != value {
-                            return Err(Error::invalid(
-                                key,
-                                "given twice with different values; give it once",
-                            ));
-                        }
-                    }
-                }
                 _ => return Err(unknown_parameter(key)),
             }
         }
         req.query.ignore_limit = ignore_limit.unwrap_or(false);
         req.options.ignore_remote_data = ignore_remote_data.unwrap_or(false);
-        req.query.filters.include_custom_fields = custom.unwrap_or(false);
+        req.query.filters = filters.finish();
         if let Some(format) = format {
             req.options.format = ResponseFormat::from_name(&format).ok_or_else(|| {
                 Error::invalid(

@@ -1,12 +1,12 @@
 //! Walking all pages with several requests in flight, where the provider's paging lets us compute
-//! the positions of the next pages ([`Connector::state_after`]).
+//! the positions of the next pages ([`DynConnector::state_after`]).
 //!
 //! Pages are yielded in order. Each prediction is checked against the `next` the provider actually
 //! returned for the page before; on any mismatch the in-flight guesses are dropped and the walk
 //! continues from the provider's real position, so prefetching can never lose or repeat a record.
 //! Memory stays bounded by `concurrency` pages.
 
-use crate::connector::{Connector, PageRequest, RawPage};
+use crate::connector::{DynConnector, PageRequest, RawPage};
 use crate::error::{Error, Result};
 use crate::query::LeadQuery;
 use futures::future::BoxFuture;
@@ -16,7 +16,7 @@ use std::collections::{HashSet, VecDeque};
 type Fetch<'a> = BoxFuture<'a, Result<RawPage>>;
 
 struct Walk<'a> {
-    connector: &'a dyn Connector,
+    connector: &'a dyn DynConnector,
     query: &'a LeadQuery,
     page_size: Option<u32>,
     concurrency: usize,
@@ -143,7 +143,7 @@ impl<'a> Walk<'a> {
 /// Every page of `query` in order, with up to `concurrency` pages in flight (1 = one at a time).
 /// Filters are validated before the first request.
 pub fn stream_pages_prefetch<'a>(
-    connector: &'a dyn Connector,
+    connector: &'a dyn DynConnector,
     query: &'a LeadQuery,
     concurrency: usize,
 ) -> impl Stream<Item = Result<RawPage>> + 'a {

@@ -39,67 +39,139 @@ pub enum FilterKey {
     CustomFields,
 }
 
+/// How a filter is written in the query string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Syntax {
+    /// `owner[id]=<id>`.
+    Id,
+    /// `organization[id]=<id>` or `organization=<id>`.
+    IdOrBare,
+    /// `name=<text>`.
+    Plain,
+    /// `created_at=<date-time>` (equality) or `created_at[gte]=<date-time>`.
+    Time,
+    /// `email_addresses[]=<text>`, `email_addresses[0]=`, or the key repeated: any of the values.
+    Array,
+    /// `include_custom_fields=true`.
+    Bool,
+    /// `custom_fields[<name>]=<text>`.
+    Map,
+}
+
+/// What a filter's values are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ValueType {
+    /// A provider's id (each provider checks its own id shape).
+    Id,
+    Text,
+    /// ISO 8601 with an offset, or a date (midnight UTC).
+    DateTime,
+    Email,
+    Boolean,
+}
+
+/// One filter, declared once: the query-string reader, the capability check, `/meta`, the
+/// OpenAPI document and the docs all read this table.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct FilterSpec {
+    pub key: FilterKey,
+    /// The documented (dotted) name, as in `leads-capabilities.json`.
+    pub name: &'static str,
+    /// The query-string parameter, before any brackets.
+    pub parameter: &'static str,
+    /// How a caller writes it, for messages (`owner[id]`).
+    pub example: &'static str,
+    pub syntax: Syntax,
+    pub value: ValueType,
+    pub description: &'static str,
+}
+
+/// Every filter of the List Leads documentation, in the documentation's order.
+pub const FILTERS: [FilterSpec; 14] = {
+    const fn spec(
+        key: FilterKey,
+        name: &'static str,
+        parameter: &'static str,
+        example: &'static str,
+        syntax: Syntax,
+        value: ValueType,
+        description: &'static str,
+    ) -> FilterSpec {
+        FilterSpec {
+            key,
+            name,
+            parameter,
+            example,
+            syntax,
+            value,
+            description,
+        }
+    }
+    use FilterKey as K;
+    use Syntax as S;
+    use ValueType as V;
+    [
+        spec(K::OwnerId, "owner.id", "owner", "owner[id]", S::Id, V::Id, "Leads owned by this user."),
+        spec(K::ContactId, "contact.id", "contact", "contact[id]", S::Id, V::Id, "Leads linked to this contact (person)."),
+        spec(K::OrganizationId, "organization.id", "organization", "organization[id]", S::IdOrBare, V::Id, "Leads linked to this organization; `organization=<id>` is accepted too."),
+        spec(K::AccountId, "account.id", "account", "account[id]", S::Id, V::Id, "Leads linked to (or converted into) this account."),
+        spec(K::Name, "name", "name", "name", S::Plain, V::Text, "Leads with this name."),
+        spec(K::Country, "country", "country", "country", S::Plain, V::Text, "Leads in this country."),
+        spec(K::State, "state", "state", "state", S::Plain, V::Text, "Leads in this state or region."),
+        spec(K::LeadSource, "lead_source", "lead_source", "lead_source", S::Plain, V::Text, "Leads from this source."),
+        spec(K::CreatedAt, "created_at", "created_at", "created_at", S::Time, V::DateTime, "Creation time: `created_at[gte]=...`, with gt, gte, lt, lte, or a bare value for equality."),
+        spec(K::UpdatedAt, "updated_at", "updated_at", "updated_at", S::Time, V::DateTime, "Last modification time, with gt, gte, lt, lte or equality."),
+        spec(K::ConvertedAt, "converted_at", "converted_at", "converted_at", S::Time, V::DateTime, "Conversion time, with gt, gte, lt, lte or equality."),
+        spec(K::EmailAddresses, "email_addresses", "email_addresses", "email_addresses[]", S::Array, V::Email, "Leads with any of these e-mail addresses."),
+        spec(K::IncludeCustomFields, "include_custom_fields", "include_custom_fields", "include_custom_fields", S::Bool, V::Boolean, "Add `custom_fields` to each lead."),
+        spec(K::CustomFields, "custom_fields", "custom_fields", "custom_fields[<name>]", S::Map, V::Text, "Equality on a custom field, by the provider's API name."),
+    ]
+};
+
 impl FilterKey {
-    pub const ALL: [FilterKey; 14] = [
-        FilterKey::OwnerId,
-        FilterKey::ContactId,
-        FilterKey::OrganizationId,
-        FilterKey::AccountId,
-        FilterKey::Name,
-        FilterKey::Country,
-        FilterKey::State,
-        FilterKey::LeadSource,
-        FilterKey::CreatedAt,
-        FilterKey::UpdatedAt,
-        FilterKey::ConvertedAt,
-        FilterKey::EmailAddresses,
-        FilterKey::IncludeCustomFields,
-        FilterKey::CustomFields,
-    ];
+    pub const ALL: [FilterKey; 14] = {
+        let mut all = [FilterKey::OwnerId; 14];
+        let mut i = 0;
+        while i < FILTERS.len() {
+            all[i] = FILTERS[i].key;
+            i += 1;
+        }
+        all
+    };
+
+    /// This filter's declaration.
+    pub fn spec(self) -> &'static FilterSpec {
+        // FILTERS is in declaration order, so the discriminant is the index (tested below).
+        &FILTERS[self as usize]
+    }
 
     /// The documented name (`owner.id`, `created_at`, ...), as in `leads-capabilities.json`.
     pub fn as_str(self) -> &'static str {
-        match self {
-            FilterKey::OwnerId => "owner.id",
-            FilterKey::ContactId => "contact.id",
-            FilterKey::OrganizationId => "organization.id",
-            FilterKey::AccountId => "account.id",
-            FilterKey::Name => "name",
-            FilterKey::Country => "country",
-            FilterKey::State => "state",
-            FilterKey::LeadSource => "lead_source",
-            FilterKey::CreatedAt => "created_at",
-            FilterKey::UpdatedAt => "updated_at",
-            FilterKey::ConvertedAt => "converted_at",
-            FilterKey::EmailAddresses => "email_addresses",
-            FilterKey::IncludeCustomFields => "include_custom_fields",
-            FilterKey::CustomFields => "custom_fields",
-        }
+        self.spec().name
     }
 
     /// How a caller writes this filter in a query string, for error messages.
     pub fn query_syntax(self) -> &'static str {
-        match self {
-            FilterKey::OwnerId => "owner[id]",
-            FilterKey::ContactId => "contact[id]",
-            FilterKey::OrganizationId => "organization[id]",
-            FilterKey::AccountId => "account[id]",
-            FilterKey::EmailAddresses => "email_addresses[]",
-            FilterKey::CustomFields => "custom_fields[<name>]",
-            other => other.as_str(),
-        }
+        self.spec().example
     }
 
     pub fn from_name(name: &str) -> Option<FilterKey> {
-        FilterKey::ALL.into_iter().find(|k| k.as_str() == name)
+        FILTERS.iter().find(|f| f.name == name).map(|f| f.key)
+    }
+
+    /// The filter read from query parameter `parameter` (before brackets).
+    pub fn from_parameter(parameter: &str) -> Option<FilterKey> {
+        FILTERS
+            .iter()
+            .find(|f| f.parameter == parameter)
+            .map(|f| f.key)
     }
 
     /// Date-time filters take comparison operators; every other filter is an equality (or any-of).
     pub fn is_time(self) -> bool {
-        matches!(
-            self,
-            FilterKey::CreatedAt | FilterKey::UpdatedAt | FilterKey::ConvertedAt
-        )
+        self.spec().syntax == Syntax::Time
     }
 }
 
@@ -214,31 +286,75 @@ pub struct LeadFilters {
 }
 
 impl LeadFilters {
+    /// The slot of a single-valued text filter (ids and plain filters).
+    pub fn text_mut(&mut self, key: FilterKey) -> Option<&mut Option<String>> {
+        Some(match key {
+            FilterKey::OwnerId => &mut self.owner_id,
+            FilterKey::ContactId => &mut self.contact_id,
+            FilterKey::OrganizationId => &mut self.organization_id,
+            FilterKey::AccountId => &mut self.account_id,
+            FilterKey::Name => &mut self.name,
+            FilterKey::Country => &mut self.country,
+            FilterKey::State => &mut self.state,
+            FilterKey::LeadSource => &mut self.lead_source,
+            _ => return None,
+        })
+    }
+
+    /// The value of a single-valued text filter.
+    pub fn text(&self, key: FilterKey) -> Option<&str> {
+        match key {
+            FilterKey::OwnerId => self.owner_id.as_deref(),
+            FilterKey::ContactId => self.contact_id.as_deref(),
+            FilterKey::OrganizationId => self.organization_id.as_deref(),
+            FilterKey::AccountId => self.account_id.as_deref(),
+            FilterKey::Name => self.name.as_deref(),
+            FilterKey::Country => self.country.as_deref(),
+            FilterKey::State => self.state.as_deref(),
+            FilterKey::LeadSource => self.lead_source.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The range of a date-time filter.
+    pub fn time_mut(&mut self, key: FilterKey) -> Option<&mut TimeRange> {
+        Some(match key {
+            FilterKey::CreatedAt => &mut self.created_at,
+            FilterKey::UpdatedAt => &mut self.updated_at,
+            FilterKey::ConvertedAt => &mut self.converted_at,
+            _ => return None,
+        })
+    }
+
+    fn time(&self, key: FilterKey) -> Option<&TimeRange> {
+        Some(match key {
+            FilterKey::CreatedAt => &self.created_at,
+            FilterKey::UpdatedAt => &self.updated_at,
+            FilterKey::ConvertedAt => &self.converted_at,
+            _ => return None,
+        })
+    }
+
+    fn is_set(&self, key: FilterKey) -> bool {
+        match key.spec().syntax {
+            Syntax::Time => self.time(key).is_some_and(|r| !r.is_empty()),
+            Syntax::Array => !self.email_addresses.is_empty(),
+            Syntax::Bool => self.include_custom_fields,
+            Syntax::Map => !self.custom_fields.is_empty(),
+            Syntax::Id | Syntax::IdOrBare | Syntax::Plain => self.text(key).is_some(),
+        }
+    }
+
     /// The filters this request uses, each with the operators it uses (`Eq` for plain filters).
     pub fn active(&self) -> Vec<(FilterKey, Vec<Operator>)> {
-        let eq = |set: bool, key| set.then(|| (key, vec![Operator::Eq]));
-        let time = |range: &TimeRange, key| {
-            (!range.is_empty()).then(|| (key, range.bounds().map(|(op, _)| op).collect()))
-        };
-        [
-            eq(self.owner_id.is_some(), FilterKey::OwnerId),
-            eq(self.contact_id.is_some(), FilterKey::ContactId),
-            eq(self.organization_id.is_some(), FilterKey::OrganizationId),
-            eq(self.account_id.is_some(), FilterKey::AccountId),
-            eq(self.name.is_some(), FilterKey::Name),
-            eq(self.country.is_some(), FilterKey::Country),
-            eq(self.state.is_some(), FilterKey::State),
-            eq(self.lead_source.is_some(), FilterKey::LeadSource),
-            time(&self.created_at, FilterKey::CreatedAt),
-            time(&self.updated_at, FilterKey::UpdatedAt),
-            time(&self.converted_at, FilterKey::ConvertedAt),
-            eq(!self.email_addresses.is_empty(), FilterKey::EmailAddresses),
-            eq(self.include_custom_fields, FilterKey::IncludeCustomFields),
-            eq(!self.custom_fields.is_empty(), FilterKey::CustomFields),
-        ]
-        .into_iter()
-        .flatten()
-        .collect()
+        FILTERS
+            .iter()
+            .filter(|f| self.is_set(f.key))
+            .map(|f| match self.time(f.key) {
+                Some(range) => (f.key, range.bounds().map(|(op, _)| op).collect()),
+                None => (f.key, vec![Operator::Eq]),
+            })
+            .collect()
     }
 }
 
@@ -319,6 +435,15 @@ mod tests {
         assert_eq!(a.fingerprint(), b.fingerprint());
         b.filters.name = Some("y".into());
         assert_ne!(a.fingerprint(), b.fingerprint());
+    }
+
+    #[test]
+    fn the_declaration_table_is_in_key_order() {
+        for (i, spec) in FILTERS.iter().enumerate() {
+            assert_eq!(spec.key as usize, i, "{}", spec.name);
+            assert_eq!(spec.key.spec().name, spec.name);
+            assert_eq!(FilterKey::from_parameter(spec.parameter), Some(spec.key));
+        }
     }
 
     #[test]

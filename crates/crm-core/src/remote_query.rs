@@ -69,7 +69,7 @@ mod tests {
 
     fn refused(key: &str) -> bool {
         check(
-            Provider::Pipedrive,
+            crate::provider::fixtures::PIPEDRIVE,
             RESERVED,
             &[(key.to_owned(), "1".to_owned())],
         )
@@ -100,7 +100,7 @@ mod tests {
     #[test]
     fn the_message_names_the_parameter_and_the_reason() {
         let err = check(
-            Provider::Pipedrive,
+            crate::provider::fixtures::PIPEDRIVE,
             RESERVED,
             &[("LIMIT".into(), "5".into())],
         )

@@ -8,7 +8,7 @@
 
 use crate::error::{Error, Result};
 use crate::lead::Lead;
-use crate::list::{Items, ListedPage, ResponseFormat};
+use crate::list::{Items, ListedPage};
 use crate::normalize;
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
@@ -53,6 +53,30 @@ impl FieldPath {
 impl fmt::Display for FieldPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0.join("."))
+    }
+}
+
+/// `truto_response_format`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ResponseFormat {
+    /// The unified mapping.
+    #[default]
+    Unified,
+    /// The provider's records untouched.
+    Raw,
+    /// Unified, then values made canonical and empty fields dropped (see `normalize`).
+    Normalized,
+}
+
+impl ResponseFormat {
+    pub fn from_name(name: &str) -> Option<ResponseFormat> {
+        match name {
+            "unified" => Some(ResponseFormat::Unified),
+            "raw" => Some(ResponseFormat::Raw),
+            "normalized" => Some(ResponseFormat::Normalized),
+            _ => None,
+        }
     }
 }
 

@@ -47,6 +47,18 @@ impl<'de> Visitor<'de> for TextVisitor {
     }
 }
 
+/// `str::trim`, with a shortcut for the common case: when both ends are visible ASCII characters
+/// there is nothing to trim, so the Unicode-aware scan of both ends is skipped. Same result always.
+#[inline]
+pub fn trim(text: &str) -> &str {
+    let visible = |b: &u8| (b'!'..=b'~').contains(b);
+    match text.as_bytes() {
+        [first, .., last] if visible(first) && visible(last) => text,
+        [only] if visible(only) => text,
+        _ => text.trim(),
+    }
+}
+
 /// Outside input quoted in a message, cut to `max` characters (with `...` when cut): a caller's
 /// 60 KB parameter name must not become a 60 KB error body.
 pub fn shorten_to(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
@@ -64,6 +76,32 @@ pub fn shorten(s: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn trim_matches_str_trim(text in "\\PC{0,6}|[ \t\r\n\u{a0}\u{2003}a-z!~]{0,6}") {
+            proptest::prop_assert_eq!(trim(&text), text.trim());
+        }
+    }
+
+    #[test]
+    fn trim_edges() {
+        for text in [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            "\u{a0}a",
+            "a\u{3000}",
+            "\ta\n",
+            "!",
+            "~x~",
+            "\u{7f}a",
+        ] {
+            assert_eq!(trim(text), text.trim(), "{text:?}");
+        }
+    }
 
     #[test]
     fn shorten_cuts_on_characters() {

@@ -94,7 +94,7 @@ pub struct TimeError {
 /// seconds, and date-only values (midnight UTC). A date-time without any offset is refused: guessing
 /// a time zone would shift filters silently.
 pub fn parse_datetime(value: &str) -> Result<Timestamp, TimeError> {
-    let s = crate::lead::trim(value);
+    let s = crate::text::trim(value);
     parse_fast(s)
         .or_else(|| parse_general(s))
         .ok_or_else(|| TimeError {

@@ -2,11 +2,12 @@
 //! filter before a request is made, and the server's meta route and docs read this table.
 
 use crm_core::capabilities::EQ;
-use crm_core::{Capabilities, FilterKey, FilterSupport, Provider, ResponseField};
+use crm_core::{Capabilities, Enrichment, FilterKey, FilterSupport, ResponseField};
 
-/// Pipedrive's leads capabilities: exactly the documentation's floor, no extensions.
+/// Pipedrive's leads capabilities: the documentation's filters, and its fields plus the linked
+/// person's names, e-mails and phones (one batch call per page; see [`crate::persons`]).
 pub static CAPABILITIES: Capabilities = Capabilities {
-    provider: Provider::Pipedrive,
+    provider: crate::PROVIDER,
     filters: &[
         FilterSupport {
             filter: FilterKey::OwnerId,
@@ -31,6 +32,10 @@ pub static CAPABILITIES: Capabilities = Capabilities {
         ResponseField::Title,
         ResponseField::ContactId,
         ResponseField::AccountId,
+        ResponseField::FirstName,
+        ResponseField::LastName,
+        ResponseField::EmailAddresses,
+        ResponseField::PhoneNumbers,
         ResponseField::CreatedAt,
         ResponseField::UpdatedAt,
         ResponseField::RemoteData,
@@ -38,6 +43,17 @@ pub static CAPABILITIES: Capabilities = Capabilities {
     max_page_size: 500,
     natural_page_size: 100,
     reserved_remote_query: crate::request::RESERVED_REMOTE_QUERY,
+    enrichment: Some(Enrichment {
+        source: "GET /api/v2/persons?ids=<the page's person ids> (up to 100 ids a call)",
+        fields: &[
+            ResponseField::FirstName,
+            ResponseField::LastName,
+            ResponseField::EmailAddresses,
+            ResponseField::PhoneNumbers,
+        ],
+        // 500 leads a page at most, 100 persons a call.
+        calls_per_page: 5,
+    }),
 };
 
 #[cfg(test)]
@@ -47,15 +63,25 @@ mod tests {
 
     #[test]
     fn covers_the_documented_floor() {
-        crm_core::seed::assert_covers_seed(&CAPABILITIES);
+        crm_testkit::seed::assert_covers_seed(&CAPABILITIES);
     }
 
     #[test]
-    fn declares_nothing_beyond_the_floor() {
-        // An extension would have to be documented in the crate doc; there is none today.
+    fn extends_the_floor_only_with_the_enriched_person_fields() {
+        // Each extension is documented in the crate doc.
         assert_eq!(CAPABILITIES.filters.len(), 3);
-        assert!(!CAPABILITIES.supports_field(ResponseField::FirstName));
+        let enrichment = CAPABILITIES.enrichment.expect("person enrichment");
+        for field in enrichment.fields {
+            assert!(CAPABILITIES.supports_field(*field), "{field:?}");
+        }
+        assert_eq!(
+            enrichment.calls_per_page,
+            CAPABILITIES
+                .max_page_size
+                .div_ceil(crate::persons::BATCH as u32)
+        );
         assert!(!CAPABILITIES.supports_field(ResponseField::CustomFields));
+        assert!(!CAPABILITIES.supports_field(ResponseField::Addresses));
     }
 
     #[test]

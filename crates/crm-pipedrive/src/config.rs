@@ -12,9 +12,10 @@
 //! `Debug` output of every type here shows `[REDACTED]` in its place.
 
 use crm_core::transport::{
-    ClientAuthStyle, Credentials, OAuthSettings, StaticCredentials, TokenSet, DEFAULT_TIMEOUT,
+    ClientAuthStyle, Credentials, OAuthSettings, RefreshSettings, StaticCredentials, TokenSet,
+    DEFAULT_TIMEOUT,
 };
-use crm_core::{Provider, Result};
+use crm_core::Result;
 use http::HeaderName;
 use secrecy::SecretString;
 use std::sync::Arc;
@@ -29,40 +30,6 @@ pub const API_TOKEN_LEADS_PATH: &str = "/v1/leads";
 /// The leads list path on an OAuth `api_domain`.
 pub const OAUTH_LEADS_PATH: &str = "/api/v1/leads";
 
-/// What the token refresh needs (`POST {token_url}`, form `grant_type=refresh_token`, Basic auth
-/// `client_id:client_secret`). [`Config::oauth_settings`] hands them to crm-core's refreshing
-/// credentials; this crate never calls the token endpoint itself.
-#[derive(Debug, Clone)]
-pub struct OAuthRefresh {
-    pub client_id: String,
-    pub client_secret: SecretString,
-    pub refresh_token: SecretString,
-    /// Defaults to [`OAUTH_TOKEN_URL`].
-    pub token_url: String,
-}
-
-impl OAuthRefresh {
-    /// Refresh settings for Pipedrive's own token endpoint.
-    pub fn new(
-        client_id: impl Into<String>,
-        client_secret: SecretString,
-        refresh_token: SecretString,
-    ) -> Self {
-        OAuthRefresh {
-            client_id: client_id.into(),
-            client_secret,
-            refresh_token,
-            token_url: OAUTH_TOKEN_URL.to_owned(),
-        }
-    }
-
-    /// Uses another token endpoint (a test server, a proxy).
-    pub fn with_token_url(mut self, token_url: impl Into<String>) -> Self {
-        self.token_url = token_url.into();
-        self
-    }
-}
-
 /// How requests authenticate.
 #[derive(Debug, Clone)]
 pub enum Auth {
@@ -72,7 +39,7 @@ pub enum Auth {
     /// An OAuth access token, sent as `Authorization: Bearer`, with what a later refresh needs.
     OAuth {
         access_token: SecretString,
-        refresh: Option<OAuthRefresh>,
+        refresh: Option<RefreshSettings>,
     },
 }
 
@@ -108,6 +75,9 @@ pub struct Config {
     pub auth: Auth,
     /// Per-request timeout.
     pub timeout: Duration,
+    /// Fill the leads' person fields with one batch persons call per page (on by default; see
+    /// [`crate::persons`]). Off, those fields are omitted and no persons call is made.
+    pub enrich_persons: bool,
 }
 
 impl Config {
@@ -117,6 +87,7 @@ impl Config {
             base_url: API_TOKEN_BASE_URL.to_owned(),
             auth: Auth::ApiToken(token),
             timeout: DEFAULT_TIMEOUT,
+            enrich_persons: true,
         }
     }
 
@@ -129,11 +100,12 @@ impl Config {
                 refresh: None,
             },
             timeout: DEFAULT_TIMEOUT,
+            enrich_persons: true,
         }
     }
 
     /// Adds what a token refresh needs (OAuth only; ignored for API tokens, which do not expire).
-    pub fn with_refresh(mut self, refresh: OAuthRefresh) -> Self {
+    pub fn with_refresh(mut self, refresh: RefreshSettings) -> Self {
         if let Auth::OAuth { refresh: slot, .. } = &mut self.auth {
             *slot = Some(refresh);
         }
@@ -151,6 +123,12 @@ impl Config {
         self
     }
 
+    /// Switches the persons call off (or on again); see [`Config::enrich_persons`].
+    pub fn with_person_enrichment(mut self, on: bool) -> Self {
+        self.enrich_persons = on;
+        self
+    }
+
     /// Pipedrive's token endpoint settings for `crm_core::transport::OAuthCredentials`: HTTP Basic
     /// client auth, `Bearer` calls, and `api_domain` as the account's new base URL. `None` for API
     /// tokens or when no refresh settings were given.
@@ -162,15 +140,13 @@ impl Config {
         else {
             return None;
         };
-        Some(OAuthSettings {
-            provider: Provider::Pipedrive,
-            token_url: refresh.token_url.clone(),
-            client_id: refresh.client_id.clone(),
-            client_secret: refresh.client_secret.clone(),
-            style: ClientAuthStyle::BasicAuth,
-            scheme: "Bearer",
-            base_url_field: Some("api_domain"),
-        })
+        Some(refresh.settings(
+            crate::PROVIDER,
+            OAUTH_TOKEN_URL,
+            ClientAuthStyle::BasicAuth,
+            "Bearer",
+            Some("api_domain"),
+        ))
     }
 
     /// The current OAuth tokens, for `OAuthCredentials` (expiry unknown: refreshed after a 401).
@@ -213,7 +189,7 @@ mod tests {
     #[test]
     fn debug_never_prints_secrets() {
         let config = Config::oauth("https://acme.pipedrive.com", secret("access-SECRET-1"))
-            .with_refresh(OAuthRefresh::new(
+            .with_refresh(RefreshSettings::new(
                 "client-id",
                 secret("client-SECRET-2"),
                 secret("refresh-SECRET-3"),
@@ -234,12 +210,13 @@ mod tests {
 
     #[test]
     fn refresh_is_kept_for_oauth_only() {
-        let refresh = OAuthRefresh::new("id", secret("s"), secret("r")).with_token_url("http://x");
+        let refresh =
+            RefreshSettings::new("id", secret("s"), secret("r")).with_token_url("http://x");
         let oauth =
             Config::oauth("https://a.pipedrive.com", secret("a")).with_refresh(refresh.clone());
         assert!(matches!(
             &oauth.auth,
-            Auth::OAuth { refresh: Some(r), .. } if r.token_url == "http://x"
+            Auth::OAuth { refresh: Some(r), .. } if r.token_url.as_deref() == Some("http://x")
         ));
         let api = Config::api_token(secret("t")).with_refresh(refresh);
         assert!(matches!(api.auth, Auth::ApiToken(_)));

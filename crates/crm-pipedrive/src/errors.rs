@@ -7,7 +7,7 @@
 
 use crate::records::ErrorBody;
 use crm_core::transport::{classify_status, HttpResponse};
-use crm_core::{Error, Provider, RateLimit};
+use crm_core::{Error, RateLimit};
 use std::time::Duration;
 
 /// Longest provider message quoted in our error text (the full body stays in `raw_response`).
@@ -89,7 +89,7 @@ pub fn classify(response: &HttpResponse) -> Error {
             None,
         ),
     };
-    classify_status(Provider::Pipedrive, response, message, code, limits)
+    classify_status(crate::PROVIDER, response, message, code, limits)
 }
 
 /// A 2xx answer whose body says `success: false`: Pipedrive's error shape on a success status.
@@ -99,7 +99,7 @@ pub fn unsuccessful(response: &HttpResponse) -> Error {
         .filter(|t| !t.is_empty())
         .unwrap_or_else(|| "no error message".to_owned());
     Error::InvalidResponse {
-        provider: Provider::Pipedrive,
+        provider: crate::PROVIDER,
         message: format!(
             "the leads list answered HTTP {} with `success: false` ({said}); retry later",
             response.status.as_u16()

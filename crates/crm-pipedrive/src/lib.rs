@@ -23,7 +23,7 @@
 //! [`PipedriveConnector::with_options`] takes the resulting `OAuthCredentials`, retry policy and
 //! limiter. [`PipedriveConnector::new`] sends every request once with the static token.
 //!
-//! # Mapping (one Pipedrive lead -> one unified lead, no extra requests)
+//! # Mapping (one Pipedrive lead -> one unified lead; one persons call per page)
 //!
 //! | unified       | Pipedrive                                         |
 //! |---------------|---------------------------------------------------|
@@ -37,9 +37,14 @@
 //! | `updated_at`  | `update_time`                                     |
 //! | `remote_data` | the whole record, byte for byte (set by the pipeline) |
 //!
-//! A Pipedrive lead has no name, email, phone or address of its own (they belong to the linked
-//! person), so `first_name`, `last_name`, `email_addresses`, `phone_numbers`, `addresses` and the
-//! conversion fields are omitted; nothing is fetched per lead. Custom fields (40-hex-character
+//! | `first_name`, `last_name` | the linked person's `first_name`, `last_name` |
+//! | `email_addresses`, `phone_numbers` | the linked person's `emails[]`, `phones[]` (`value`, `label` as `type`) |
+//!
+//! A Pipedrive lead has no name, e-mail, phone or address of its own: they belong to the linked
+//! person. The page's persons are read in batch after mapping ([`persons`]: `GET
+//! /api/v2/persons?ids=...`, up to 100 ids a call, so one extra call for a page of up to 100 leads,
+//! never one per lead); a lead without a person has `null` names and empty lists. `addresses` and
+//! the conversion fields are omitted. The raw format makes no persons call. Custom fields (40-hex-character
 //! keys) stay in `remote_data` only. Empty or blank values are `null`. Ids are read as integers or
 //! strings without a float in between; times accept RFC 3339 and Pipedrive's
 //! `2019-02-04 13:58:03` UTC form. A record without an id, or with a value of the wrong type,
@@ -86,22 +91,24 @@
 //! every page and on 429 (the reset doubles as retry-after when there is no `Retry-After`);
 //! `x-daily-ratelimit-token-remaining: 0` on a 429 says the daily budget is spent.
 
-mod capabilities;
-mod config;
-mod connector;
-mod errors;
+pub mod capabilities;
+pub mod config;
+pub mod connector;
+pub mod descriptor;
+pub mod errors;
 pub mod limits;
-mod mapping;
-mod paging;
-mod records;
-mod request;
+pub mod mapping;
+pub mod paging;
+pub mod persons;
+pub mod records;
+pub mod request;
 
 pub use capabilities::CAPABILITIES;
 pub use config::{
-    Auth, Config, OAuthRefresh, API_TOKEN_BASE_URL, API_TOKEN_LEADS_PATH, OAUTH_LEADS_PATH,
-    OAUTH_TOKEN_URL,
+    Auth, Config, API_TOKEN_BASE_URL, API_TOKEN_LEADS_PATH, OAUTH_LEADS_PATH, OAUTH_TOKEN_URL,
 };
 pub use connector::PipedriveConnector;
+pub use descriptor::{DESCRIPTOR, PROVIDER};
 pub use limits::default_limiter;
 pub use paging::{PageState, MAX_START};
 pub use records::{parse_page, AdditionalData, LeadsEnvelope, Pagination};

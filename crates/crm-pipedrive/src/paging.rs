@@ -12,8 +12,7 @@
 //! [`MAX_START`]; a decoded cursor state is held to the same bound.
 
 use crate::records::AdditionalData;
-use crm_core::cursor::{state_from, state_to};
-use crm_core::{Error, Provider, Result};
+use crm_core::{Error, PagingState, Result};
 use serde::{Deserialize, Serialize};
 
 /// Largest offset we page to or accept from a cursor: far beyond any real account's leads, and
@@ -27,35 +26,18 @@ pub struct PageState {
     pub start: u64,
 }
 
-impl PageState {
-    /// The start of the page to fetch: 0 for the first page, else the (checked) cursor state.
-    pub fn from_request(state: Option<&serde_json::Value>) -> Result<u64> {
-        let Some(state) = state else {
-            return Ok(0);
-        };
-        if !state.is_object() {
-            return Err(Error::InvalidCursor(
-                "it does not hold a Pipedrive paging position; omit next_cursor to start over"
-                    .into(),
-            ));
+impl PagingState for PageState {
+    fn check(&self) -> std::result::Result<(), String> {
+        if self.start > MAX_START {
+            return Err(format!("its offset is above {MAX_START}"));
         }
-        let state: PageState = state_from(state.clone(), Provider::Pipedrive)?;
-        if state.start > MAX_START {
-            return Err(Error::InvalidCursor(format!(
-                "its Pipedrive paging position is out of range (above {MAX_START}); omit next_cursor to start over"
-            )));
-        }
-        Ok(state.start)
-    }
-
-    pub fn to_json(self) -> serde_json::Value {
-        state_to(&self)
+        Ok(())
     }
 }
 
 fn bad_paging(message: String) -> Error {
     Error::InvalidResponse {
-        provider: Provider::Pipedrive,
+        provider: crate::PROVIDER,
         message,
         remote: None,
     }
@@ -98,12 +80,15 @@ mod tests {
         serde_json::from_value(json).unwrap()
     }
 
+    fn decode(value: &serde_json::Value) -> Result<PageState> {
+        crm_core::connector::decode_state(crate::PROVIDER, value)
+    }
+
     #[test]
     fn state_round_trips_and_is_checked() {
-        assert_eq!(PageState::from_request(None).unwrap(), 0);
-        let state = PageState { start: 200 }.to_json();
+        let state = crm_core::cursor::state_to(&PageState { start: 200 });
         assert_eq!(state, json!({"start": 200}));
-        assert_eq!(PageState::from_request(Some(&state)).unwrap(), 200);
+        assert_eq!(decode(&state).unwrap().start, 200);
         for bad in [
             json!({"start": -1}),
             json!({"start": "200"}),
@@ -114,7 +99,7 @@ mod tests {
             json!(null),
             json!([200]),
         ] {
-            let err = PageState::from_request(Some(&bad)).unwrap_err();
+            let err = decode(&bad).unwrap_err();
             assert!(matches!(err, Error::InvalidCursor(_)), "{bad}");
         }
     }

@@ -3,10 +3,10 @@
 
 use crate::paging::MAX_BATCH;
 use crm_core::capabilities::{EQ, TIME_OPS};
-use crm_core::{Capabilities, FilterKey, FilterSupport, Provider, ResponseField};
+use crm_core::{Capabilities, FilterKey, FilterSupport, ResponseField};
 
 pub static CAPABILITIES: Capabilities = Capabilities {
-    provider: Provider::Salesforce,
+    provider: crate::PROVIDER,
     filters: &[
         FilterSupport {
             filter: FilterKey::OwnerId,
@@ -92,4 +92,5 @@ pub static CAPABILITIES: Capabilities = Capabilities {
     max_page_size: MAX_BATCH,
     natural_page_size: MAX_BATCH,
     reserved_remote_query: crate::request::RESERVED_REMOTE_QUERY,
+    enrichment: None,
 };

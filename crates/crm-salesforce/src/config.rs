@@ -1,8 +1,10 @@
 //! Connection settings for one Salesforce org: instance URL, access token, API version, timeout,
 //! and the OAuth refresh settings kept for token refresh.
 
-use crm_core::transport::{ClientAuthStyle, OAuthSettings, TokenSet, DEFAULT_TIMEOUT};
-use crm_core::{Error, Provider, Result};
+use crm_core::transport::{
+    ClientAuthStyle, OAuthSettings, RefreshSettings, TokenSet, DEFAULT_TIMEOUT,
+};
+use crm_core::{Error, Result};
 use secrecy::SecretString;
 use std::fmt;
 use std::time::Duration;
@@ -28,15 +30,9 @@ pub struct Config {
     pub refresh: Option<RefreshSettings>,
 }
 
-/// OAuth refresh settings (`grant_type=refresh_token` against the token URL).
-#[derive(Clone)]
-pub struct RefreshSettings {
-    /// `https://login.salesforce.com/services/oauth2/token`, `test.salesforce.com` or My Domain.
-    pub token_url: String,
-    pub client_id: String,
-    pub client_secret: SecretString,
-    pub refresh_token: SecretString,
-}
+/// Salesforce's production login endpoint, used when the refresh settings name no token URL
+/// (sandboxes use `test.salesforce.com`, orgs may use their My Domain).
+pub const DEFAULT_TOKEN_URL: &str = "https://login.salesforce.com/services/oauth2/token";
 
 impl Config {
     pub fn new(instance_url: impl Into<String>, access_token: impl Into<SecretString>) -> Config {
@@ -69,15 +65,13 @@ impl Config {
     /// (possibly new) base URL. `None` without refresh settings.
     pub fn oauth_settings(&self) -> Option<OAuthSettings> {
         let refresh = self.refresh.as_ref()?;
-        Some(OAuthSettings {
-            provider: Provider::Salesforce,
-            token_url: refresh.token_url.clone(),
-            client_id: refresh.client_id.clone(),
-            client_secret: refresh.client_secret.clone(),
-            style: ClientAuthStyle::FormBody,
-            scheme: "Bearer",
-            base_url_field: Some("instance_url"),
-        })
+        Some(refresh.settings(
+            crate::PROVIDER,
+            DEFAULT_TOKEN_URL,
+            ClientAuthStyle::FormBody,
+            "Bearer",
+            Some("instance_url"),
+        ))
     }
 
     /// The current tokens, for `OAuthCredentials` (expiry unknown: refreshed after a 401).
@@ -129,17 +123,6 @@ impl fmt::Debug for Config {
     }
 }
 
-impl fmt::Debug for RefreshSettings {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RefreshSettings")
-            .field("token_url", &self.token_url)
-            .field("client_id", &self.client_id)
-            .field("client_secret", &"<redacted>")
-            .field("refresh_token", &"<redacted>")
-            .finish()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,17 +130,13 @@ mod tests {
     #[test]
     fn debug_never_prints_secrets() {
         let config = Config::new("https://acme.my.salesforce.com", "access-SECRET-1").with_refresh(
-            RefreshSettings {
-                token_url: "https://login.salesforce.com/services/oauth2/token".into(),
-                client_id: "client-id".into(),
-                client_secret: "client-SECRET-2".into(),
-                refresh_token: "refresh-SECRET-3".into(),
-            },
+            RefreshSettings::new("client-id", "client-SECRET-2", "refresh-SECRET-3"),
         );
         let text = format!("{config:?} {config:#?}");
         assert!(!text.contains("SECRET"), "{text}");
         assert!(text.contains("client-id") && text.contains("v62.0"));
         let settings = config.oauth_settings().unwrap();
+        assert_eq!(settings.token_url, DEFAULT_TOKEN_URL);
         assert_eq!(settings.style, ClientAuthStyle::FormBody);
         assert_eq!(settings.base_url_field, Some("instance_url"));
         let tokens = format!("{:?} {settings:?}", config.token_set());

@@ -1,20 +1,19 @@
 //! `SalesforceConnector`: one instance per connected Salesforce org.
 
 use crate::capabilities::CAPABILITIES;
-use crate::config::{Config, RefreshSettings};
+use crate::config::Config;
 use crate::describe::LeadDescribe;
 use crate::errors::{self, LIMIT_INFO_HEADER};
 use crate::mapping::map_record;
-use crate::paging::{self, Position};
+use crate::paging::{self, PageState, Position};
 use crate::records;
 use crate::request;
 use async_trait::async_trait;
+use crm_core::transport::RefreshSettings;
 use crm_core::transport::{
     parse_body, parse_body_with, HttpClient, Request, StaticCredentials, TransportOptions,
 };
-use crm_core::{
-    Capabilities, Connector, Lead, MapError, MapOptions, PageRequest, Provider, RawPage, Result,
-};
+use crm_core::{Capabilities, Connector, Lead, MapError, MapOptions, PageRequest, RawPage, Result};
 use http::{HeaderName, HeaderValue};
 use serde_json::value::RawValue;
 use std::sync::Arc;
@@ -40,12 +39,8 @@ impl SalesforceConnector {
     pub fn new(config: Config) -> Result<SalesforceConnector> {
         config.validate()?;
         let credentials = StaticCredentials::authorization("Bearer", &config.access_token)?;
-        let http = HttpClient::new(
-            Provider::Salesforce,
-            &config.instance_url,
-            Arc::new(credentials),
-        )?
-        .with_timeout(config.timeout);
+        let http = HttpClient::new(crate::PROVIDER, &config.instance_url, Arc::new(credentials))?
+            .with_timeout(config.timeout);
         Ok(SalesforceConnector {
             http,
             api_version: config.api_version,
@@ -82,7 +77,7 @@ impl SalesforceConnector {
                     .http
                     .send(&Request::get(path), &errors::classify)
                     .await?;
-                let describe: LeadDescribe = parse_body(Provider::Salesforce, &response)?;
+                let describe: LeadDescribe = parse_body(crate::PROVIDER, &response)?;
                 Ok(Arc::new(describe))
             })
             .await
@@ -92,11 +87,13 @@ impl SalesforceConnector {
 
 #[async_trait]
 impl Connector for SalesforceConnector {
+    type State = PageState;
+
     fn capabilities(&self) -> &'static Capabilities {
         &CAPABILITIES
     }
 
-    async fn fetch_page(&self, page: PageRequest<'_>) -> Result<RawPage> {
+    async fn fetch_page(&self, page: PageRequest<'_, PageState>) -> Result<RawPage<PageState>> {
         let query = page.query;
         let position = match page.state {
             Some(state) => Position::from_state(state)?,
@@ -128,7 +125,7 @@ impl Connector for SalesforceConnector {
 
         let response = self.http.send(&http_request, &errors::classify).await?;
         let rate_limit = errors::parse_limit_info(response.header(LIMIT_INFO_HEADER));
-        let mut body = parse_body_with(Provider::Salesforce, &response, records::parse_page)?;
+        let mut body = parse_body_with(crate::PROVIDER, &response, records::parse_page)?;
         let next = paging::next_state(&position, page.page_size, &mut body)?;
         Ok(RawPage {
             records: body.records,

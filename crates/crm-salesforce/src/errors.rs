@@ -6,7 +6,7 @@
 //! `Sforce-Limit-Info: api-usage=18/15000` on every answer.
 
 use crm_core::transport::{classify_status, HttpResponse};
-use crm_core::{Error, Provider, RateLimit};
+use crm_core::{Error, RateLimit};
 use serde::Deserialize;
 
 /// The usage header Salesforce sends with every REST answer.
@@ -108,7 +108,7 @@ fn excerpt(body: &[u8]) -> String {
 
 /// Classifies a non-2xx answer.
 pub fn classify(response: &HttpResponse) -> Error {
-    let provider = Provider::Salesforce;
+    let provider = crate::PROVIDER;
     let status = response.status.as_u16();
     let limits = parse_limit_info(response.header(LIMIT_INFO_HEADER));
     let (code, detail) = match read_body(&response.body) {

@@ -105,18 +105,20 @@
 
 pub mod capabilities;
 pub mod config;
-mod connector;
+pub mod connector;
 pub mod describe;
-mod errors;
+pub mod descriptor;
+pub mod errors;
 pub mod limits;
-mod mapping;
+pub mod mapping;
 pub mod paging;
-mod records;
-mod request;
+pub mod records;
+pub mod request;
 pub mod soql;
 
 pub use capabilities::CAPABILITIES;
-pub use config::{Config, RefreshSettings, DEFAULT_API_VERSION};
+pub use config::{Config, DEFAULT_API_VERSION, DEFAULT_TOKEN_URL};
 pub use connector::SalesforceConnector;
+pub use descriptor::{DESCRIPTOR, PROVIDER};
 pub use limits::default_limiter;
 pub use records::{parse_page, QueryResponse};

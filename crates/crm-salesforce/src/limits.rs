@@ -47,7 +47,6 @@ fn usage(response: &HttpResponse) -> Option<Usage> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crm_core::Provider;
     use http::{HeaderMap, HeaderValue, StatusCode};
 
     fn answer(status: u16, info: &str) -> HttpResponse {
@@ -64,12 +63,12 @@ mod tests {
     fn fails_fast_once_the_header_says_the_budget_is_spent() {
         let limiter = limiter_with_probe(Duration::from_secs(60));
         limiter.observe(&answer(200, "api-usage=14999/15000"));
-        assert!(limiter.check_budget(Provider::Salesforce).is_ok());
+        assert!(limiter.check_budget(crate::PROVIDER).is_ok());
         limiter.observe(&answer(
             403,
             "per-app-api-usage=1/10, api-usage=15001/15000",
         ));
-        let err = limiter.check_budget(Provider::Salesforce).unwrap_err();
+        let err = limiter.check_budget(crate::PROVIDER).unwrap_err();
         assert_eq!(err.http_status(), 429);
         let text = err.to_string();
         assert!(
@@ -78,7 +77,7 @@ mod tests {
         );
         assert!(err.retry_after().unwrap() <= Duration::from_secs(60));
         limiter.observe(&answer(200, "api-usage=100/15000"));
-        assert!(limiter.check_budget(Provider::Salesforce).is_ok());
+        assert!(limiter.check_budget(crate::PROVIDER).is_ok());
         assert!(format!("{:?}", default_limiter()).contains("300s"));
     }
 }

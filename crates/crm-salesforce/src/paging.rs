@@ -12,8 +12,7 @@
 //! repeated either way.
 
 use crate::records::QueryResponse;
-use crm_core::cursor::{state_from, state_to};
-use crm_core::{Error, Provider, Result};
+use crm_core::{Error, PagingState, Result};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
@@ -83,11 +82,27 @@ impl QueryLocator {
 /// What our cursor carries (the JSON inside the signed cursor).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
-enum PageState {
+pub enum PageState {
     /// Resume at this query-locator position.
     NextRecordsUrl(String),
     /// Re-run the query for `Id > <this id>`.
     AfterId(String),
+}
+
+impl PagingState for PageState {
+    /// A locator must be a query-locator path and an id a Salesforce id, so that no decoded
+    /// state can point a request anywhere else or change the SOQL.
+    fn check(&self) -> std::result::Result<(), String> {
+        match self {
+            PageState::NextRecordsUrl(url) if QueryLocator::parse(url).is_none() => {
+                Err("its Salesforce query locator has the wrong shape".into())
+            }
+            PageState::AfterId(id) if !is_salesforce_id(id) => {
+                Err("its Salesforce record id has the wrong shape".into())
+            }
+            _ => Ok(()),
+        }
+    }
 }
 
 /// Where the page being fetched starts.
@@ -104,22 +119,19 @@ impl Position {
         Position::Query { after_id: None }
     }
 
-    /// Reads a decoded cursor state; any state of the wrong shape is an invalid cursor, never a
-    /// request to Salesforce.
-    pub fn from_state(state: &serde_json::Value) -> Result<Position> {
-        let bad = |why: &str| {
-            Error::InvalidCursor(format!(
-                "{why}; pass next_cursor exactly as the previous page returned it, or omit it to start over"
-            ))
-        };
-        match state_from::<PageState>(state.clone(), Provider::Salesforce)? {
-            PageState::NextRecordsUrl(url) => QueryLocator::parse(&url)
+    /// Where a (checked) cursor state resumes.
+    pub fn from_state(state: &PageState) -> Result<Position> {
+        match state {
+            PageState::NextRecordsUrl(url) => QueryLocator::parse(url)
                 .map(Position::Locator)
-                .ok_or_else(|| bad("its Salesforce query locator has the wrong shape")),
-            PageState::AfterId(id) if is_salesforce_id(&id) => {
-                Ok(Position::Query { after_id: Some(id) })
-            }
-            PageState::AfterId(_) => Err(bad("its Salesforce record id has the wrong shape")),
+                .ok_or_else(|| {
+                    Error::InvalidCursor(
+                        "its Salesforce query locator has the wrong shape; omit next_cursor to start over".into(),
+                    )
+                }),
+            PageState::AfterId(id) => Ok(Position::Query {
+                after_id: Some(id.clone()),
+            }),
         }
     }
 }
@@ -131,7 +143,7 @@ pub fn is_salesforce_id(id: &str) -> bool {
 
 fn invalid(message: String) -> Error {
     Error::InvalidResponse {
-        provider: Provider::Salesforce,
+        provider: crate::PROVIDER,
         message,
         remote: None,
     }
@@ -143,7 +155,7 @@ pub fn next_state(
     current: &Position,
     page_size: Option<u32>,
     page: &mut QueryResponse,
-) -> Result<Option<serde_json::Value>> {
+) -> Result<Option<PageState>> {
     let next_locator = match (&page.next_records_url, page.done) {
         (None, true) => None,
         (None, false) => {
@@ -165,7 +177,7 @@ pub fn next_state(
 
     let keep = page_size.map_or(usize::MAX, |n| n as usize);
     if page.records.len() <= keep {
-        return Ok(next_locator.map(|l| state_to(&PageState::NextRecordsUrl(l.path()))));
+        return Ok(next_locator.map(|l| PageState::NextRecordsUrl(l.path())));
     }
 
     // The batch holds more than the caller asked for: return `keep` records, resume after them.
@@ -187,7 +199,7 @@ pub fn next_state(
             PageState::NextRecordsUrl(next.at(keep as u64).path())
         }
     };
-    Ok(Some(state_to(&resume)))
+    Ok(Some(resume))
 }
 
 /// The `Id` of a raw record, checked to be a Salesforce id.
@@ -212,6 +224,21 @@ fn record_id(record: &RawValue) -> Result<String> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    fn from_state(state: &serde_json::Value) -> Result<Position> {
+        let state: PageState = crm_core::connector::decode_state(crate::PROVIDER, state)?;
+        Position::from_state(&state)
+    }
+
+    /// `next_state` as the JSON the cursor carries.
+    fn next_state(
+        current: &Position,
+        page_size: Option<u32>,
+        page: &mut QueryResponse,
+    ) -> Result<Option<serde_json::Value>> {
+        super::next_state(current, page_size, page)
+            .map(|next| next.map(|s| crm_core::cursor::state_to(&s)))
+    }
 
     fn page(done: bool, next: Option<&str>, ids: &[&str]) -> QueryResponse {
         QueryResponse {
@@ -264,13 +291,10 @@ mod tests {
     #[test]
     fn decoded_states_are_checked() {
         let ok = json!({"next_records_url": "/services/data/v62.0/query/01gX-400"});
-        assert!(matches!(
-            Position::from_state(&ok),
-            Ok(Position::Locator(_))
-        ));
+        assert!(matches!(from_state(&ok), Ok(Position::Locator(_))));
         let ok = json!({"after_id": A});
         assert_eq!(
-            Position::from_state(&ok).unwrap(),
+            from_state(&ok).unwrap(),
             Position::Query {
                 after_id: Some(A.into())
             }
@@ -284,7 +308,7 @@ mod tests {
             json!(null),
         ] {
             assert!(
-                matches!(Position::from_state(&bad), Err(Error::InvalidCursor(_))),
+                matches!(from_state(&bad), Err(Error::InvalidCursor(_))),
                 "{bad}"
             );
         }

@@ -33,7 +33,6 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use crm_core::Provider;
 
 #[derive(Parser, Debug)]
 #[command(about = "Load test of crm-server's sandbox: gateway vs direct simulator fetches")]
@@ -72,8 +71,8 @@ fn main() -> ExitCode {
     let args = Args::parse();
     let mut providers = Vec::new();
     for name in &args.providers {
-        match name.trim().parse::<Provider>() {
-            Ok(p) => providers.push(p),
+        match crm_providers::lookup(name) {
+            Ok(d) => providers.push(d.provider),
             Err(e) => {
                 eprintln!("{e}");
                 return ExitCode::FAILURE;

@@ -80,8 +80,8 @@ pub struct ServeArgs {
     #[arg(long, env = "CRM_LISTEN", default_value = DEFAULT_LISTEN)]
     pub listen: SocketAddr,
 
-    /// Run offline with in-process simulators of the four providers, an in-memory store and four
-    /// sandbox accounts; no API key needed (loopback only).
+    /// Run offline with in-process simulators of every provider, an in-memory store and one
+    /// sandbox account per provider; no API key needed (loopback only).
     #[arg(long)]
     pub sandbox: bool,
 
@@ -154,12 +154,18 @@ pub enum AccountsCommand {
     },
 }
 
+fn parse_provider(id: &str) -> Result<Provider, String> {
+    crm_providers::lookup(id)
+        .map(|d| d.provider)
+        .map_err(|e| e.to_string())
+}
+
 #[derive(Args, Debug)]
 pub struct AddArgs {
-    /// copper | pipedrive | salesforce | zoho
-    #[arg(long)]
+    /// The provider's id, e.g. `salesforce` (an unknown id is refused with this build's list).
+    #[arg(long, value_parser = parse_provider)]
     pub provider: Provider,
-    /// Salesforce instance_url, Pipedrive or Zoho api_domain, Copper API host.
+    /// The account's base URL (Salesforce instance_url, Pipedrive or Zoho api_domain, ...).
     #[arg(long)]
     pub base_url: String,
     /// The account's uuid (a new one when omitted).

@@ -259,7 +259,7 @@ mod tests {
             None,
         );
         let e = Error::Remote {
-            provider: Provider::Salesforce,
+            provider: crm_core::provider!("salesforce", "Salesforce"),
             message: "bad".into(),
             remote,
         };
@@ -274,7 +274,7 @@ mod tests {
         );
         let remote = crm_core::RemoteResponse::new(502, b"<html>bad gateway</html>", None);
         let e = Error::Remote {
-            provider: Provider::Zoho,
+            provider: crm_core::provider!("zoho", "Zoho CRM"),
             message: "m".into(),
             remote,
         };
@@ -291,7 +291,7 @@ mod tests {
     #[test]
     fn remote_errors_carry_the_provider_body() {
         let e = ApiError::from(Error::Unauthorized {
-            provider: Provider::Salesforce,
+            provider: crm_core::provider!("salesforce", "Salesforce"),
             message: "Session expired or invalid".into(),
             remote: Some(RemoteResponse::new(
                 401,
@@ -310,7 +310,7 @@ mod tests {
             })
         );
         let text = ApiError::from(Error::InvalidResponse {
-            provider: Provider::Zoho,
+            provider: crm_core::provider!("zoho", "Zoho CRM"),
             message: "x".into(),
             remote: Some(RemoteResponse::new(200, b"<html>", None)),
         });
@@ -321,7 +321,7 @@ mod tests {
     #[test]
     fn rate_limits_become_headers() {
         let e = ApiError::from(Error::RateLimited {
-            provider: Provider::Pipedrive,
+            provider: crm_core::provider!("pipedrive", "Pipedrive"),
             message: "slow down".into(),
             retry_after: Some(Duration::from_millis(1500)),
             limits: RateLimit {

@@ -20,6 +20,10 @@ pub mod errors;
 pub mod head;
 pub mod registry;
 pub mod routes;
+#[cfg(feature = "sandbox")]
+pub mod sandbox;
+#[cfg(not(feature = "sandbox"))]
+#[path = "sandbox_unavailable.rs"]
 pub mod sandbox;
 pub mod serve;
 pub mod store;

@@ -1,7 +1,7 @@
 //! Account -> connector, built once per account revision and cached.
 
 use crate::store::Account;
-use crm_core::Connector;
+use crm_core::DynConnector;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, Mutex};
@@ -10,7 +10,7 @@ use uuid::Uuid;
 /// Builds the connector of an account. The server's default is
 /// [`crate::connectors::ProviderFactory`]; tests substitute doubles.
 pub trait ConnectorFactory: Send + Sync + fmt::Debug {
-    fn build(&self, account: &Account) -> crm_core::Result<Arc<dyn Connector>>;
+    fn build(&self, account: &Account) -> crm_core::Result<Arc<dyn DynConnector>>;
 }
 
 /// Caches one connector per account; a changed account (new revision: edited, re-imported, tokens
@@ -21,7 +21,7 @@ pub struct Registry {
 }
 
 /// A connector and the account revision it was built from.
-type Cached = (i64, Arc<dyn Connector>);
+type Cached = (i64, Arc<dyn DynConnector>);
 
 impl fmt::Debug for Registry {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -46,7 +46,7 @@ impl Registry {
     }
 
     /// The account's connector.
-    pub fn connector(&self, account: &Account) -> crm_core::Result<Arc<dyn Connector>> {
+    pub fn connector(&self, account: &Account) -> crm_core::Result<Arc<dyn DynConnector>> {
         if let Ok(cache) = self.cache.lock() {
             if let Some((revision, connector)) = cache.get(&account.id) {
                 if *revision == account.revision {

@@ -1,40 +1,29 @@
-//! `crm-server --sandbox`: simulators of the four providers in-process (crm-sim), an in-memory
-//! store, and four sandbox accounts with fixed ids (DESIGN.md) pointing at the simulators. No API
-//! key is needed; the server refuses to listen on anything but loopback.
+//! `crm-server --sandbox`: a simulator of each provider in the registry, in-process (crm-sim), an
+//! in-memory store, and one sandbox account per provider with the fixed id its descriptor gives,
+//! pointing at its simulator. No API key is needed; the server refuses to listen on anything but
+//! loopback.
 
 use crate::auth::SANDBOX_TENANT;
 use crate::registry::ConnectorFactory;
 use crate::store::{Account, Credentials, Store};
-use crm_core::Provider;
-use crm_sim::{SimCluster, SimConfig, SimCredentials, SimProvider};
+use crm_core::{Descriptor, Provider};
+use crm_sim::{SimCluster, SimConfig};
 use std::fmt::Write as _;
 use std::net::SocketAddr;
 use uuid::Uuid;
 
-/// The sandbox accounts: fixed ids that docs, scripts and tests rely on.
-pub const SANDBOX_ACCOUNTS: [(Provider, &str); 4] = [
-    (Provider::Copper, "00000000-0000-4000-8000-00000000c0e1"),
-    (Provider::Pipedrive, "00000000-0000-4000-8000-0000000091de"),
-    (Provider::Salesforce, "00000000-0000-4000-8000-0000000005f0"),
-    (Provider::Zoho, "00000000-0000-4000-8000-0000000020c0"),
-];
-
-/// The sandbox account id of a provider.
-pub fn sandbox_account(provider: Provider) -> Uuid {
-    let (_, id) = SANDBOX_ACCOUNTS
+/// The sandbox accounts of this build, as (provider, fixed account id), ordered by provider id.
+pub fn sandbox_accounts() -> impl Iterator<Item = (Provider, Uuid)> {
+    crm_providers::all()
         .iter()
-        .find(|(p, _)| *p == provider)
-        .expect("every provider has a sandbox account");
-    Uuid::parse_str(id).expect("a fixed uuid")
+        .filter_map(|d| Some((d.provider, Uuid::parse_str(d.sandbox_account).ok()?)))
 }
 
-fn sim_provider(provider: Provider) -> SimProvider {
-    match provider {
-        Provider::Copper => SimProvider::Copper,
-        Provider::Pipedrive => SimProvider::Pipedrive,
-        Provider::Salesforce => SimProvider::Salesforce,
-        Provider::Zoho => SimProvider::Zoho,
-    }
+/// The sandbox account id of a provider (the nil uuid for one this build does not include).
+pub fn sandbox_account(provider: Provider) -> Uuid {
+    sandbox_accounts()
+        .find(|(p, _)| *p == provider)
+        .map_or(Uuid::nil(), |(_, id)| id)
 }
 
 /// The running simulators.
@@ -43,32 +32,32 @@ pub struct Sandbox {
     pub cluster: SimCluster,
 }
 
-/// The account store's credentials for what a simulator accepts. Pipedrive uses its API token.
-pub fn credentials_for(provider: Provider, sim: &SimCredentials) -> Credentials {
-    let s = |v: &Option<String>| v.clone().map(Into::into);
-    match provider {
-        Provider::Copper => Credentials {
-            api_key: s(&sim.api_key),
-            user_email: s(&sim.user_email),
-            ..Credentials::default()
-        },
-        Provider::Pipedrive => Credentials {
-            api_token: s(&sim.api_key),
-            ..Credentials::default()
-        },
-        Provider::Salesforce | Provider::Zoho => Credentials {
-            access_token: s(&sim.access_token),
-            refresh_token: s(&sim.refresh_token),
-            client_id: sim.client_id.clone(),
-            client_secret: s(&sim.client_secret),
-            token_url: sim.token_url.clone(),
-            ..Credentials::default()
-        },
+/// The sandbox account of `descriptor`, pointing at its simulator.
+fn account(descriptor: &Descriptor, cluster: &SimCluster) -> std::io::Result<Account> {
+    let provider = descriptor.provider;
+    let sim = cluster.by_id(provider.as_str()).ok_or_else(|| {
+        std::io::Error::other(format!(
+            "{provider} has no simulator, so sandbox mode cannot offer it"
+        ))
+    })?;
+    let mut credentials = Credentials::default();
+    for (name, value) in sim.credentials().account_fields(sim.provider()) {
+        credentials.set(name, value);
     }
+    let id = Uuid::parse_str(descriptor.sandbox_account).map_err(|_| {
+        std::io::Error::other(format!("{provider}'s sandbox account id is not a uuid"))
+    })?;
+    Ok(Account::new(
+        id,
+        SANDBOX_TENANT,
+        provider,
+        sim.base_url(),
+        credentials,
+    ))
 }
 
-/// Starts the four simulators (the default dataset: 250 generated leads each) and stores the four
-/// sandbox accounts pointing at them.
+/// Starts the simulators (the default dataset: 250 generated leads each) and stores one sandbox
+/// account per provider pointing at its simulator.
 pub async fn start(store: &Store, factory: &dyn ConnectorFactory) -> std::io::Result<Sandbox> {
     start_with(store, factory, SimConfig::default()).await
 }
@@ -80,15 +69,9 @@ pub async fn start_with(
     config: SimConfig,
 ) -> std::io::Result<Sandbox> {
     let cluster = crm_sim::start_all(config).await?;
-    for (provider, _) in SANDBOX_ACCOUNTS {
-        let sim = cluster.get(sim_provider(provider));
-        let account = Account::new(
-            sandbox_account(provider),
-            SANDBOX_TENANT,
-            provider,
-            sim.base_url(),
-            credentials_for(provider, &sim.credentials()),
-        );
+    for descriptor in crm_providers::all() {
+        let account = account(descriptor, &cluster)?;
+        let provider = descriptor.provider;
         factory
             .build(&account)
             .map_err(|e| std::io::Error::other(format!("{provider} sandbox account: {e}")))?;
@@ -108,15 +91,7 @@ impl Sandbox {
 
     /// Stops the simulators.
     pub async fn shutdown(self) {
-        let SimCluster {
-            copper,
-            pipedrive,
-            salesforce,
-            zoho,
-        } = self.cluster;
-        for sim in [copper, pipedrive, salesforce, zoho] {
-            sim.shutdown().await;
-        }
+        self.cluster.shutdown().await;
     }
 }
 
@@ -126,39 +101,50 @@ pub fn banner(addr: SocketAddr) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "crm-server sandbox: four simulated CRMs in-process, no API key needed (loopback only)."
+        "crm-server sandbox: {} simulated CRMs in-process, no API key needed (loopback only).",
+        crm_providers::all().len()
     );
     let _ = writeln!(out, "Listening on {base}\n");
     let _ = writeln!(out, "Sandbox accounts (integrated_account_id):");
-    for (provider, id) in SANDBOX_ACCOUNTS {
+    for (provider, id) in sandbox_accounts() {
         let _ = writeln!(out, "  {:<11} {id}", provider.display_name());
     }
     let _ = writeln!(out, "\nTry:");
-    for (provider, id) in SANDBOX_ACCOUNTS {
+    for (provider, id) in sandbox_accounts() {
         let _ = writeln!(out, "  # {}: the first two leads", provider.display_name());
         let _ = writeln!(
             out,
             "  curl -s '{base}/unified/crm/leads?integrated_account_id={id}&limit=2'"
         );
     }
-    let sf = SANDBOX_ACCOUNTS[2].1;
-    let pd = SANDBOX_ACCOUNTS[1].1;
-    let _ = writeln!(
-        out,
-        "  # a filter: Salesforce leads created since 2025, without remote_data"
-    );
-    let _ = writeln!(
-        out,
-        "  curl -sg '{base}/unified/crm/leads?integrated_account_id={sf}&created_at[gte]=2025-01-01T00:00:00Z&limit=5&truto_ignore_remote_data=true'"
-    );
-    let _ = writeln!(
-        out,
-        "  # what a provider supports (filters, operators, fields, page sizes)"
-    );
-    let _ = writeln!(
-        out,
-        "  curl -s '{base}/unified/crm/leads/meta?integrated_account_id={pd}'"
-    );
+    // A filter example on the first provider that supports `created_at[gte]`.
+    let created = crm_providers::all().iter().find(|d| {
+        d.capabilities
+            .filter(crm_core::FilterKey::CreatedAt)
+            .is_some_and(|f| f.operators.contains(&crm_core::Operator::Gte))
+    });
+    if let Some(d) = created {
+        let _ = writeln!(
+            out,
+            "  # a filter: {} leads created since 2025, without remote_data",
+            d.provider
+        );
+        let _ = writeln!(
+            out,
+            "  curl -sg '{base}/unified/crm/leads?integrated_account_id={}&created_at[gte]=2025-01-01T00:00:00Z&limit=5&truto_ignore_remote_data=true'",
+            d.sandbox_account
+        );
+    }
+    if let Some((provider, id)) = sandbox_accounts().next() {
+        let _ = writeln!(
+            out,
+            "  # what a provider supports (filters, operators, fields, page sizes): {provider}"
+        );
+        let _ = writeln!(
+            out,
+            "  curl -s '{base}/unified/crm/leads/meta?integrated_account_id={id}'"
+        );
+    }
     let _ = writeln!(out, "\nStop with Ctrl-C.");
     out
 }

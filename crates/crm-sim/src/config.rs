@@ -113,6 +113,28 @@ impl SimConfig {
     }
 }
 
+impl SimCredentials {
+    /// The credentials an account of `provider` stores to use this simulator, by the names the
+    /// provider's connector reads (Pipedrive's key is its `api_token`).
+    pub fn account_fields(&self, provider: SimProvider) -> Vec<(&'static str, String)> {
+        let names: &[(&'static str, &Option<String>)] = match provider {
+            SimProvider::Copper => &[("api_key", &self.api_key), ("user_email", &self.user_email)],
+            SimProvider::Pipedrive => &[("api_token", &self.api_key)],
+            SimProvider::Salesforce | SimProvider::Zoho => &[
+                ("access_token", &self.access_token),
+                ("refresh_token", &self.refresh_token),
+                ("client_id", &self.client_id),
+                ("client_secret", &self.client_secret),
+                ("token_url", &self.token_url),
+            ],
+        };
+        names
+            .iter()
+            .filter_map(|(name, value)| Some((*name, (*value).clone()?)))
+            .collect()
+    }
+}
+
 /// The credentials a simulator accepts right now, in the shape of the account store's
 /// `[account.credentials]` (fields a provider does not use are `None`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]

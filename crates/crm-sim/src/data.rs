@@ -167,7 +167,7 @@ pub(crate) struct Person {
     pub salt: u64,
 }
 
-const FIRST_NAMES: &[&str] = &[
+pub(crate) const FIRST_NAMES: &[&str] = &[
     "Zoë",
     "Łukasz",
     "José",
@@ -195,7 +195,7 @@ const FIRST_NAMES: &[&str] = &[
     "Sarah",
 ];
 
-const LAST_NAMES: &[&str] = &[
+pub(crate) const LAST_NAMES: &[&str] = &[
     "Ærøskøbing",
     "O'Brien",
     "Nowak",

@@ -9,6 +9,8 @@
 //! more_items_in_collection, next_start}}}` with `data: null` on an empty page. The default order
 //! is `add_time` then `id`, and every sort ends with `id`, so pages never overlap. Every data answer
 //! carries `x-ratelimit-limit/-remaining/-reset` for the 2-second burst window.
+//!
+//! `GET /api/v2/persons?ids=...` answers the linked persons (up to 100 ids a call) in API v2's shape.
 
 use std::cmp::Ordering;
 use std::sync::Arc;
@@ -55,6 +57,83 @@ pub(crate) fn api_routes() -> Router<Arc<SimState>> {
         .route("/v1/leads", get(list))
         .route("/api/v1/leads/archived", get(list_archived))
         .route("/v1/leads/archived", get(list_archived))
+        .route("/api/v2/persons", get(persons))
+}
+
+/// One person of the simulated account (ids `PERSON_BASE..PERSON_BASE + PERSONS`), in API v2's
+/// shape: `emails` and `phones` as `{value, primary, label}` lists.
+pub fn person(index: usize) -> Value {
+    let first = data::FIRST_NAMES[index % data::FIRST_NAMES.len()];
+    let last = data::LAST_NAMES[(index * 7 + 3) % data::LAST_NAMES.len()];
+    let id = PERSON_BASE + index as i64;
+    let emails = if index % 5 == 4 {
+        json!([])
+    } else {
+        json!([{"value": format!("person{id}@example.com"), "primary": true, "label": "work"}])
+    };
+    let phones = if index % 3 == 2 {
+        json!([])
+    } else {
+        json!([
+            {"value": format!("+1 555 01{:02}", index % 100), "primary": true, "label": "work"},
+            {"value": format!("+1 555 02{:02}", index % 100), "primary": false, "label": "mobile"}
+        ])
+    };
+    json!({
+        "id": id,
+        "name": format!("{first} {last}"),
+        "first_name": first,
+        "last_name": last,
+        "owner_id": OWNER_IDS[index % OWNER_IDS.len()],
+        "org_id": null,
+        "emails": emails,
+        "phones": phones,
+        "add_time": "2024-01-02T03:04:05Z",
+        "update_time": "2024-02-03T04:05:06Z",
+        "visible_to": 3
+    })
+}
+
+/// `GET /api/v2/persons?ids=1,2,3`: the persons with these ids (at most 100), cursor paging
+/// envelope without a next cursor. Unknown ids are left out, as Pipedrive does.
+async fn persons(
+    State(st): State<Arc<SimState>>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let pairs = query_pairs(q.as_deref());
+    if !authorized(&st, &headers, &pairs) {
+        return unauthorized();
+    }
+    let ids = param(&pairs, "ids").unwrap_or_default();
+    let mut parsed = Vec::new();
+    for id in ids.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        match id.parse::<i64>() {
+            Ok(n) => parsed.push(n),
+            Err(_) => {
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    "Validation failed: ids: Parameter 'ids' must be a comma-separated list of integers",
+                )
+            }
+        }
+    }
+    if parsed.len() > 100 {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "Validation failed: ids: Parameter 'ids' must contain at most 100 items",
+        );
+    }
+    let found: Vec<Value> = parsed
+        .iter()
+        .filter_map(|id| usize::try_from(id - PERSON_BASE).ok())
+        .filter(|&i| i < PERSONS)
+        .map(person)
+        .collect();
+    json_response(
+        StatusCode::OK,
+        &json!({"success": true, "data": found, "additional_data": {"next_cursor": null}}),
+    )
 }
 
 pub(crate) fn token_routes() -> Router<Arc<SimState>> {

@@ -271,6 +271,18 @@ impl SimCluster {
         }
     }
 
+    /// The simulator of the provider with this id (`copper`, ...), if there is one.
+    pub fn by_id(&self, id: &str) -> Option<&SimHandle> {
+        id.parse().ok().map(|p| self.get(p))
+    }
+
+    /// Stops every simulator.
+    pub async fn shutdown(self) {
+        for sim in [self.copper, self.pipedrive, self.salesforce, self.zoho] {
+            sim.shutdown().await;
+        }
+    }
+
     /// The four simulators in [`SimProvider::ALL`] order.
     pub fn iter(&self) -> impl Iterator<Item = &SimHandle> {
         [&self.copper, &self.pipedrive, &self.salesforce, &self.zoho].into_iter()

@@ -7,7 +7,7 @@
 //! mostly of its own type, with edge values: blank and unicode strings, huge or negative numbers,
 //! out-of-range dates, so that the typed paths past the first field are reached).
 
-use crm_core::{Connector, MapOptions};
+use crm_core::{DynConnector, MapOptions};
 use proptest::prelude::*;
 use serde_json::value::RawValue;
 
@@ -163,7 +163,7 @@ pub fn loose_record(fields: Fields) -> BoxedStrategy<String> {
 /// Maps `text` with `connector`, with and without custom fields. A lead that maps must serialize;
 /// a record that does not fit must be a `MapError` naming its field. Returns whether it mapped
 /// (a panic inside `map_lead` fails the calling test).
-pub fn maps_or_fails_cleanly(connector: &dyn Connector, text: &str) -> bool {
+pub fn maps_or_fails_cleanly(connector: &dyn DynConnector, text: &str) -> bool {
     let raw = RawValue::from_string(text.to_owned()).expect("the generator writes valid JSON");
     let mut mapped = true;
     for include_custom_fields in [false, true] {
@@ -187,7 +187,7 @@ pub fn maps_or_fails_cleanly(connector: &dyn Connector, text: &str) -> bool {
 
 /// How many of `samples` lead-shaped records (a deterministic draw) map: the lead-shaped
 /// generator must reach the typed paths past the first field to be worth its name.
-pub fn lead_shaped_that_map(connector: &dyn Connector, fields: Fields, samples: usize) -> usize {
+pub fn lead_shaped_that_map(connector: &dyn DynConnector, fields: Fields, samples: usize) -> usize {
     let mut runner = proptest::test_runner::TestRunner::deterministic();
     let strategy = lead_shaped(fields);
     (0..samples)

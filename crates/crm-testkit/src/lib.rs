@@ -18,6 +18,7 @@ pub mod arbitrary;
 pub use proptest;
 mod replay;
 mod scenario;
+pub mod seed;
 mod snapshot;
 
 use std::path::PathBuf;

@@ -1,6 +1,6 @@
 //! The one place that says what the Zoho CRM connector supports.
 
-use crm_core::{Capabilities, Provider, ResponseField};
+use crm_core::{Capabilities, ResponseField};
 
 /// Zoho's largest `per_page`.
 pub const MAX_PAGE_SIZE: u32 = 200;
@@ -11,7 +11,7 @@ pub const MAX_PAGE_SIZE: u32 = 200;
 /// parameters (filtering needs the search or COQL endpoints, a later extension). Declaring none
 /// makes the list pipeline refuse every filter with a 400 before any call to Zoho.
 pub static CAPABILITIES: Capabilities = Capabilities {
-    provider: Provider::Zoho,
+    provider: crate::PROVIDER,
     filters: &[],
     fields: &[
         ResponseField::Id,
@@ -32,6 +32,7 @@ pub static CAPABILITIES: Capabilities = Capabilities {
     // Zoho's page size when `per_page` is not sent.
     natural_page_size: MAX_PAGE_SIZE,
     reserved_remote_query: crate::request::RESERVED_REMOTE_QUERY,
+    enrichment: None,
 };
 
 #[cfg(test)]
@@ -41,7 +42,7 @@ mod tests {
 
     #[test]
     fn covers_the_documented_floor() {
-        crm_core::seed::assert_covers_seed(&CAPABILITIES);
+        crm_testkit::seed::assert_covers_seed(&CAPABILITIES);
     }
 
     #[test]
@@ -56,9 +57,9 @@ mod tests {
             CAPABILITIES.validate(&q),
             Err(crm_core::Error::UnsupportedFilter {
                 filter: FilterKey::LeadSource,
-                provider: Provider::Zoho,
+                provider,
                 ..
-            })
+            }) if provider == crate::PROVIDER
         ));
     }
 }

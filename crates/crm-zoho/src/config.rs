@@ -2,8 +2,8 @@
 //! and (kept for the token-refresh flow) the OAuth client and refresh token.
 
 use crate::datacenter;
-use crm_core::transport::{ClientAuthStyle, OAuthSettings, TokenSet};
-use crm_core::{Error, Provider, Result};
+use crm_core::transport::{ClientAuthStyle, OAuthSettings, RefreshSettings, TokenSet};
+use crm_core::{Error, Result};
 use secrecy::SecretString;
 use std::fmt;
 use std::time::Duration;
@@ -34,32 +34,18 @@ pub struct Config {
     pub timeout: Duration,
     /// What a token refresh needs: [`Config::oauth_settings`] and [`Config::token_set`] build
     /// crm-core's refreshing `OAuthCredentials` from it.
-    pub refresh: Option<RefreshConfig>,
+    pub refresh: Option<RefreshSettings>,
     /// Records reachable with `page` before switching to `page_token`. Always
     /// [`DISCRETE_PAGING_LIMIT`] in production; tests and simulators lower it to exercise the
     /// switch with a handful of small pages. It can never be raised above Zoho's limit.
     pub discrete_paging_limit: u32,
 }
 
-/// OAuth details for refreshing the access token (`POST {accounts server}/oauth/v2/token`).
-#[derive(Clone)]
-pub struct RefreshConfig {
-    pub client_id: String,
-    pub client_secret: SecretString,
-    pub refresh_token: SecretString,
-    /// Explicit accounts server (`https://accounts.zoho.eu`); when `None`, it is looked up from
-    /// the API domain in the data-centre table.
-    pub accounts_server: Option<String>,
-}
-
-impl RefreshConfig {
-    /// The accounts server to refresh against: the configured one, else the API domain's data
-    /// centre's.
-    pub fn accounts_server(&self, api_domain: &str) -> Option<String> {
-        self.accounts_server
-            .clone()
-            .or_else(|| datacenter::accounts_server_for(api_domain).map(str::to_owned))
-    }
+/// The token endpoint of an API domain's data centre (`{accounts server}/oauth/v2/token`), for
+/// refresh settings that name no token URL.
+pub fn token_url_for(api_domain: &str) -> Option<String> {
+    datacenter::accounts_server_for(api_domain)
+        .map(|server| format!("{}/oauth/v2/token", server.trim_end_matches('/')))
 }
 
 impl Config {
@@ -101,7 +87,7 @@ impl Config {
         self
     }
 
-    pub fn with_refresh(mut self, refresh: RefreshConfig) -> Self {
+    pub fn with_refresh(mut self, refresh: RefreshSettings) -> Self {
         self.refresh = Some(refresh);
         self
     }
@@ -120,24 +106,25 @@ impl Config {
         let Some(refresh) = &self.refresh else {
             return Ok(None);
         };
-        let accounts_server = refresh.accounts_server(&self.api_domain).ok_or_else(|| {
-            Error::invalid(
-                "accounts_server",
-                format!(
-                    "`{}` is not the API domain of a known Zoho data centre, so the accounts server that refreshes its tokens is unknown; configure accounts_server",
-                    self.api_domain
-                ),
-            )
-        })?;
-        Ok(Some(OAuthSettings {
-            provider: Provider::Zoho,
-            token_url: format!("{}/oauth/v2/token", accounts_server.trim_end_matches('/')),
-            client_id: refresh.client_id.clone(),
-            client_secret: refresh.client_secret.clone(),
-            style: ClientAuthStyle::QueryParams,
-            scheme: crate::connector::AUTH_SCHEME,
-            base_url_field: Some("api_domain"),
-        }))
+        let default = match &refresh.token_url {
+            Some(url) => url.clone(),
+            None => token_url_for(&self.api_domain).ok_or_else(|| {
+                Error::invalid(
+                    "token_url",
+                    format!(
+                        "`{}` is not the API domain of a known Zoho data centre, so the accounts server that refreshes its tokens is unknown; configure token_url ({{accounts server}}/oauth/v2/token)",
+                        self.api_domain
+                    ),
+                )
+            })?,
+        };
+        Ok(Some(refresh.settings(
+            crate::PROVIDER,
+            &default,
+            ClientAuthStyle::QueryParams,
+            crate::connector::AUTH_SCHEME,
+            Some("api_domain"),
+        )))
     }
 
     /// The current tokens, for `OAuthCredentials` (expiry unknown: refreshed after a 401).
@@ -202,17 +189,6 @@ impl fmt::Debug for Config {
     }
 }
 
-impl fmt::Debug for RefreshConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RefreshConfig")
-            .field("client_id", &self.client_id)
-            .field("client_secret", &"<redacted>")
-            .field("refresh_token", &"<redacted>")
-            .field("accounts_server", &self.accounts_server)
-            .finish()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -222,12 +198,11 @@ mod tests {
             "https://www.zohoapis.eu",
             SecretString::from("secret-access-value"),
         )
-        .with_refresh(RefreshConfig {
-            client_id: "1000.CLIENTID".into(),
-            client_secret: SecretString::from("secret-client-value"),
-            refresh_token: SecretString::from("secret-refresh-value"),
-            accounts_server: None,
-        })
+        .with_refresh(RefreshSettings::new(
+            "1000.CLIENTID",
+            "secret-client-value",
+            "secret-refresh-value",
+        ))
     }
 
     #[test]
@@ -285,12 +260,9 @@ mod tests {
         let err = Config::for_data_centre("uk", SecretString::from("t")).unwrap_err();
         assert!(err.to_string().contains("us, eu, in, au, jp, cn, ca, sa"));
 
-        let refresh = config().refresh.unwrap();
         assert_eq!(
-            refresh
-                .accounts_server("https://www.zohoapis.ca")
-                .as_deref(),
-            Some("https://accounts.zohocloud.ca")
+            token_url_for("https://www.zohoapis.ca").as_deref(),
+            Some("https://accounts.zohocloud.ca/oauth/v2/token")
         );
         assert!(config().token_set().refresh_token.is_some());
         let settings = config().oauth_settings().unwrap().unwrap();
@@ -312,15 +284,13 @@ mod tests {
         unknown.api_domain = "http://127.0.0.1:8080".into();
         assert!(unknown.oauth_settings().is_err());
 
-        let explicit = RefreshConfig {
-            accounts_server: Some("https://accounts.example.test".into()),
-            ..refresh
-        };
+        let mut explicit = unknown;
+        explicit.refresh = explicit
+            .refresh
+            .map(|r| r.with_token_url("https://accounts.example.test/oauth/v2/token"));
         assert_eq!(
-            explicit
-                .accounts_server("https://www.zohoapis.ca")
-                .as_deref(),
-            Some("https://accounts.example.test")
+            explicit.oauth_settings().unwrap().unwrap().token_url,
+            "https://accounts.example.test/oauth/v2/token"
         );
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::capabilities::{CAPABILITIES, MAX_PAGE_SIZE};
 use crate::config::Config;
-use crate::paging::{self, MoreInfo, PagingState, Position};
+use crate::paging::{self, MoreInfo, PageState, Position};
 use crate::records;
 use crate::{errors, mapping, request};
 use async_trait::async_trait;
@@ -10,8 +10,7 @@ use crm_core::transport::{
     parse_body_with, HttpClient, HttpResponse, StaticCredentials, TransportOptions,
 };
 use crm_core::{
-    Capabilities, Connector, Error, Lead, MapError, MapOptions, PageRequest, Provider, RawPage,
-    Result,
+    Capabilities, Connector, Error, Lead, MapError, MapOptions, PageRequest, RawPage, Result,
 };
 use secrecy::ExposeSecret;
 use serde_json::value::RawValue;
@@ -43,7 +42,7 @@ impl ZohoConnector {
         let version = config.version_segment()?;
         let paging_limit = config.checked_paging_limit()?;
         let credentials = StaticCredentials::authorization(AUTH_SCHEME, &config.access_token)?;
-        let http = HttpClient::new(Provider::Zoho, &config.api_domain, Arc::new(credentials))?
+        let http = HttpClient::new(crate::PROVIDER, &config.api_domain, Arc::new(credentials))?
             .with_timeout(config.timeout);
         Ok(ZohoConnector {
             http,
@@ -62,11 +61,11 @@ impl ZohoConnector {
 
     /// Where a request starts: the decoded cursor state, or page 1 with the caller's page size.
     /// A walk keeps the page size it started with (see [`crate::paging`]).
-    fn start(&self, page: &PageRequest<'_>) -> Result<(Position, Option<u32>)> {
+    fn start(&self, page: &PageRequest<'_, PageState>) -> Result<(Position, Option<u32>)> {
         Ok(match page.state {
             Some(state) => {
-                let state = PagingState::decode(state, self.paging_limit)?;
-                (state.position, state.per_page)
+                state.within(self.paging_limit)?;
+                (state.position.clone(), state.per_page)
             }
             None => (
                 Position::Page(1),
@@ -77,7 +76,7 @@ impl ZohoConnector {
 
     fn unreadable(response: &HttpResponse, message: String) -> Error {
         Error::InvalidResponse {
-            provider: Provider::Zoho,
+            provider: crate::PROVIDER,
             message,
             remote: Some(response.remote(None)),
         }
@@ -86,11 +85,13 @@ impl ZohoConnector {
 
 #[async_trait]
 impl Connector for ZohoConnector {
+    type State = PageState;
+
     fn capabilities(&self) -> &'static Capabilities {
         &CAPABILITIES
     }
 
-    async fn fetch_page(&self, page: PageRequest<'_>) -> Result<RawPage> {
+    async fn fetch_page(&self, page: PageRequest<'_, PageState>) -> Result<RawPage<PageState>> {
         let (position, per_page) = self.start(&page)?;
         let http_request =
             request::list_leads(&self.version, &position, per_page, &page.query.remote_query)?;
@@ -100,7 +101,7 @@ impl Connector for ZohoConnector {
         if response.status == http::StatusCode::NO_CONTENT {
             return Ok(RawPage::default());
         }
-        let envelope = parse_body_with(Provider::Zoho, &response, records::parse_page)?;
+        let envelope = parse_body_with(crate::PROVIDER, &response, records::parse_page)?;
         if envelope.status.as_deref() == Some("error") {
             return Err(errors::classify(&response));
         }
@@ -124,7 +125,7 @@ impl Connector for ZohoConnector {
         .map_err(|message| Self::unreadable(&response, message))?;
         Ok(RawPage {
             records: envelope.data.unwrap_or_default(),
-            next: next.map(|state| state.encode()),
+            next,
             rate_limit: Default::default(),
         })
     }
@@ -135,17 +136,18 @@ impl Connector for ZohoConnector {
 
     /// Page numbers are predictable up to the 2,000-record boundary, so those pages can be
     /// prefetched; tokens are not (each comes from the previous answer).
-    fn state_after(&self, page: &PageRequest<'_>, pages_ahead: u32) -> Option<serde_json::Value> {
+    fn state_after(
+        &self,
+        page: &PageRequest<'_, PageState>,
+        pages_ahead: u32,
+    ) -> Option<PageState> {
         let (Position::Page(n), per_page) = self.start(page).ok()? else {
             return None;
         };
         let target = n.checked_add(pages_ahead)?;
-        paging::page_fits(target, per_page, self.paging_limit).then(|| {
-            PagingState {
-                position: Position::Page(target),
-                per_page,
-            }
-            .encode()
+        paging::page_fits(target, per_page, self.paging_limit).then_some(PageState {
+            position: Position::Page(target),
+            per_page,
         })
     }
 }
@@ -153,7 +155,7 @@ impl Connector for ZohoConnector {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crm_core::LeadQuery;
+    use crm_core::{DynConnector, LeadQuery};
     use secrecy::SecretString;
     use serde_json::json;
 
@@ -171,14 +173,14 @@ mod tests {
             state: None,
         };
         assert_eq!(
-            zoho.state_after(&first, 1),
+            DynConnector::state_after(&zoho, &first, 1),
             Some(json!({"page": 2, "per_page": 200}))
         );
         assert_eq!(
-            zoho.state_after(&first, 9),
+            DynConnector::state_after(&zoho, &first, 9),
             Some(json!({"page": 10, "per_page": 200}))
         );
-        assert_eq!(zoho.state_after(&first, 10), None);
+        assert_eq!(DynConnector::state_after(&zoho, &first, 10), None);
 
         let at_eight = json!({"page": 8, "per_page": 200});
         let later = PageRequest {
@@ -186,16 +188,19 @@ mod tests {
             ..first
         };
         assert_eq!(
-            zoho.state_after(&later, 2),
+            DynConnector::state_after(&zoho, &later, 2),
             Some(json!({"page": 10, "per_page": 200}))
         );
-        assert_eq!(zoho.state_after(&later, 3), None);
+        assert_eq!(DynConnector::state_after(&zoho, &later, 3), None);
 
         let natural = PageRequest {
             page_size: None,
             ..first
         };
-        assert_eq!(zoho.state_after(&natural, 1), Some(json!({"page": 2})));
+        assert_eq!(
+            DynConnector::state_after(&zoho, &natural, 1),
+            Some(json!({"page": 2}))
+        );
 
         let token = json!({"page_token": "abc", "per_page": 200});
         let broken = json!({"page": "x"});
@@ -204,7 +209,7 @@ mod tests {
                 state: Some(state),
                 ..first
             };
-            assert_eq!(zoho.state_after(&request, 1), None);
+            assert_eq!(DynConnector::state_after(&zoho, &request, 1), None);
         }
     }
 }

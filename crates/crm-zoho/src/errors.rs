@@ -6,7 +6,7 @@
 //! that is not JSON, or not this shape, still gives a clear error from the status alone.
 
 use crm_core::transport::{classify_status, HttpResponse};
-use crm_core::{Error, Provider, RateLimit};
+use crm_core::{Error, RateLimit};
 use serde::Deserialize;
 use std::borrow::Cow;
 
@@ -126,7 +126,7 @@ fn advice(code: &str) -> Option<&'static str> {
 
 /// Turns a non-2xx Zoho answer (or a 2xx that carries an error object) into an [`Error`].
 pub fn classify(response: &HttpResponse) -> Error {
-    let provider = Provider::Zoho;
+    let provider = crate::PROVIDER;
     let status = response.status.as_u16();
     let parsed = parse_error(&response.body);
     let code = parsed.as_ref().and_then(|e| e.code.clone());

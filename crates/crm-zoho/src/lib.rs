@@ -67,6 +67,7 @@ pub mod capabilities;
 pub mod config;
 pub mod connector;
 pub mod datacenter;
+pub mod descriptor;
 pub mod errors;
 pub mod limits;
 pub mod mapping;
@@ -75,7 +76,8 @@ pub mod records;
 pub mod request;
 
 pub use capabilities::CAPABILITIES;
-pub use config::{Config, RefreshConfig, DEFAULT_API_VERSION, DISCRETE_PAGING_LIMIT};
+pub use config::{Config, DEFAULT_API_VERSION, DISCRETE_PAGING_LIMIT};
 pub use connector::ZohoConnector;
 pub use datacenter::{DataCentre, DATA_CENTRES};
+pub use descriptor::{DESCRIPTOR, PROVIDER};
 pub use limits::default_limiter;

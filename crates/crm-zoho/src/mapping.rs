@@ -16,7 +16,7 @@
 
 use crate::records::{LeadRecord, OwnerRef};
 use crm_core::json::JsonText;
-use crm_core::lead::trim;
+use crm_core::text::trim;
 use crm_core::time::parse_optional;
 use crm_core::{Address, EmailAddress, Field, Lead, MapError, PhoneNumber, Ref, Timestamp};
 use serde_json::value::RawValue;

@@ -17,8 +17,7 @@
 //! takes effect on the next walk.
 
 use crate::capabilities::MAX_PAGE_SIZE;
-use crm_core::cursor::{state_from, state_to};
-use crm_core::{Error, Provider, Result};
+use crm_core::{Error, PagingState, Result};
 use serde::{Deserialize, Serialize};
 
 /// Longest `page_token` we carry (Zoho's are a few dozen characters; the cursor itself is capped
@@ -34,9 +33,10 @@ pub enum Position {
     Token(String),
 }
 
-/// The connector's paging state between two pages.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PagingState {
+/// The connector's paging state between two pages (in the cursor as [`WireState`]'s JSON).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "WireState", into = "WireState")]
+pub struct PageState {
     pub position: Position,
     /// `per_page` of the whole walk; `None` when the caller asked for Zoho's natural page size
     /// (`truto_ignore_limit`) and no size is sent.
@@ -45,9 +45,9 @@ pub struct PagingState {
 
 /// The state as it sits in a cursor: `{"page": 3, "per_page": 2}` or
 /// `{"page_token": "…", "per_page": 2}` (`per_page` absent for the natural size).
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct WireState {
+pub struct WireState {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     page: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -91,55 +91,76 @@ pub fn check_token(token: &str) -> Result<(), String> {
     Ok(())
 }
 
-impl PagingState {
-    /// Reads and checks the state from a decoded cursor. Anything that could make us send a
-    /// request Zoho refuses (a page past the limit, a malformed token, a page size over 200) is
-    /// an invalid cursor, never a request.
-    pub fn decode(value: &serde_json::Value, limit: u32) -> Result<PagingState> {
-        let wire: WireState = state_from(value.clone(), Provider::Zoho)?;
+/// The shape checks of a decoded state: anything that could make us send a request Zoho refuses
+/// (a malformed token, a page size over 200, page 1 or both positions) never becomes a state.
+impl TryFrom<WireState> for PageState {
+    type Error = String;
+
+    fn try_from(wire: WireState) -> std::result::Result<Self, String> {
         if let Some(per_page) = wire.per_page {
             if !(1..=MAX_PAGE_SIZE).contains(&per_page) {
-                return Err(invalid(format_args!(
+                return Err(format!(
                     "per_page {per_page} is outside 1..={MAX_PAGE_SIZE}"
-                )));
+                ));
             }
         }
         let position = match (wire.page, wire.page_token) {
-            (Some(_), Some(_)) => return Err(invalid("it holds both a page and a page token")),
-            (None, None) => return Err(invalid("it holds neither a page nor a page token")),
-            (Some(page), None) => {
-                if page < 2 {
-                    return Err(invalid(format_args!("page {page} is never a next page")));
-                }
-                if !page_fits(page, wire.per_page, limit) {
-                    return Err(invalid(format_args!(
-                        "page {page} reaches past the first {limit} records"
-                    )));
-                }
-                Position::Page(page)
+            (Some(_), Some(_)) => return Err("it holds both a page and a page token".into()),
+            (None, None) => return Err("it holds neither a page nor a page token".into()),
+            (Some(page), None) if page < 2 => {
+                return Err(format!("page {page} is never a next page"))
             }
+            (Some(page), None) => Position::Page(page),
             (None, Some(token)) => {
-                check_token(&token).map_err(invalid)?;
+                check_token(&token)?;
                 Position::Token(token)
             }
         };
-        Ok(PagingState {
+        Ok(PageState {
             position,
             per_page: wire.per_page,
         })
     }
+}
+
+impl From<PageState> for WireState {
+    fn from(state: PageState) -> WireState {
+        let (page, page_token) = match state.position {
+            Position::Page(n) => (Some(n), None),
+            Position::Token(t) => (None, Some(t)),
+        };
+        WireState {
+            page,
+            page_token,
+            per_page: state.per_page,
+        }
+    }
+}
+
+impl PagingState for PageState {}
+
+impl PageState {
+    /// A page position must end within the connector's discrete-paging `limit` (it is configurable
+    /// per connector, so this check runs when the state is used, not when it is decoded).
+    pub fn within(&self, limit: u32) -> Result<()> {
+        match self.position {
+            Position::Page(page) if !page_fits(page, self.per_page, limit) => Err(invalid(
+                format_args!("page {page} reaches past the first {limit} records"),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// Decodes a cursor's state and checks it against `limit`.
+    pub fn decode(value: &serde_json::Value, limit: u32) -> Result<PageState> {
+        let state: PageState = crm_core::connector::decode_state(crate::PROVIDER, value)?;
+        state.within(limit)?;
+        Ok(state)
+    }
 
     /// The state as cursor JSON.
     pub fn encode(&self) -> serde_json::Value {
-        let (page, page_token) = match &self.position {
-            Position::Page(n) => (Some(*n), None),
-            Position::Token(t) => (None, Some(t.clone())),
-        };
-        state_to(&WireState {
-            page,
-            page_token,
-            per_page: self.per_page,
-        })
+        crm_core::cursor::state_to(self)
     }
 }
 
@@ -157,13 +178,13 @@ pub fn next_state(
     per_page: Option<u32>,
     info: MoreInfo<'_>,
     limit: u32,
-) -> Result<Option<PagingState>, String> {
+) -> Result<Option<PageState>, String> {
     if !info.more_records {
         return Ok(None);
     }
     if let Position::Page(n) = current {
         if let Some(next) = n.checked_add(1).filter(|p| page_fits(*p, per_page, limit)) {
-            return Ok(Some(PagingState {
+            return Ok(Some(PageState {
                 position: Position::Page(next),
                 per_page,
             }));
@@ -181,7 +202,7 @@ pub fn next_state(
             }
         })?;
     check_token(token).map_err(|why| format!("its info.next_page_token is unusable: {why}"))?;
-    Ok(Some(PagingState {
+    Ok(Some(PageState {
         position: Position::Token(token.to_owned()),
         per_page,
     }))
@@ -201,15 +222,15 @@ mod tests {
         }
     }
 
-    fn page(n: u32, per_page: Option<u32>) -> Option<PagingState> {
-        Some(PagingState {
+    fn page(n: u32, per_page: Option<u32>) -> Option<PageState> {
+        Some(PageState {
             position: Position::Page(n),
             per_page,
         })
     }
 
-    fn token(t: &str, per_page: Option<u32>) -> Option<PagingState> {
-        Some(PagingState {
+    fn token(t: &str, per_page: Option<u32>) -> Option<PageState> {
+        Some(PageState {
             position: Position::Token(t.into()),
             per_page,
         })
@@ -334,7 +355,7 @@ mod tests {
             token("abc-_.~+/=%", None),
         ] {
             let state = state.unwrap();
-            assert_eq!(PagingState::decode(&state.encode(), LIMIT).unwrap(), state);
+            assert_eq!(PageState::decode(&state.encode(), LIMIT).unwrap(), state);
         }
         assert_eq!(
             page(3, Some(2)).unwrap().encode(),
@@ -373,16 +394,16 @@ mod tests {
             json!(null),
         ];
         for value in bad {
-            let err = PagingState::decode(&value, LIMIT).unwrap_err();
+            let err = PageState::decode(&value, LIMIT).unwrap_err();
             assert!(matches!(err, Error::InvalidCursor(_)), "{value}: {err}");
         }
-        assert!(PagingState::decode(&json!({"page": 10}), LIMIT).is_ok());
-        assert!(PagingState::decode(&json!({"page": 40, "per_page": 50}), LIMIT).is_ok());
+        assert!(PageState::decode(&json!({"page": 10}), LIMIT).is_ok());
+        assert!(PageState::decode(&json!({"page": 40, "per_page": 50}), LIMIT).is_ok());
         assert!(
-            PagingState::decode(&json!({"page_token": "a".repeat(MAX_TOKEN_LEN)}), LIMIT).is_ok()
+            PageState::decode(&json!({"page_token": "a".repeat(MAX_TOKEN_LEN)}), LIMIT).is_ok()
         );
         // A lowered limit is enforced too.
-        assert!(PagingState::decode(&json!({"page": 4, "per_page": 2}), 6).is_err());
-        assert!(PagingState::decode(&json!({"page": 3, "per_page": 2}), 6).is_ok());
+        assert!(PageState::decode(&json!({"page": 4, "per_page": 2}), 6).is_err());
+        assert!(PageState::decode(&json!({"page": 3, "per_page": 2}), 6).is_ok());
     }
 }

@@ -16,95 +16,31 @@ use jsonpath_rust::query::js_path_process;
 use super::json::Seg;
 
 /// What a selected field holds, which decides its fake.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Kind {
-    Email,
-    Phone,
-    Name,
-    Street,
-    Text,
-    Url,
-}
+pub use crm_core::descriptor::PersonalData as Kind;
 
-impl Kind {
-    pub const ALL: [Kind; 6] = [
-        Kind::Email,
-        Kind::Phone,
-        Kind::Name,
-        Kind::Street,
-        Kind::Text,
-        Kind::Url,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Email => "e-mail",
-            Kind::Phone => "phone",
-            Kind::Name => "person name",
-            Kind::Street => "street",
-            Kind::Text => "free text",
-            Kind::Url => "personal URL",
-        }
-    }
-}
-
-/// The rule table: provider, kind, JSONPath. `unified` applies to our own unified output (used to
-/// compare a live run with its replay).
-const TABLE: &[(&str, Kind, &str)] = &[
-    // Copper: POST /developer_api/v1/leads/search answers a bare array of leads.
-    ("copper", Kind::Name, "$..name"),
-    ("copper", Kind::Name, "$..first_name"),
-    ("copper", Kind::Name, "$..middle_name"),
-    ("copper", Kind::Name, "$..last_name"),
-    ("copper", Kind::Email, "$..email.email"),
-    ("copper", Kind::Email, "$..emails"),
-    ("copper", Kind::Phone, "$..phone_numbers[*].number"),
-    ("copper", Kind::Phone, "$..phone_number"),
-    ("copper", Kind::Street, "$..address.street"),
-    ("copper", Kind::Text, "$..details"),
-    ("copper", Kind::Url, "$..socials[*].url"),
-    ("copper", Kind::Url, "$..websites[*].url"),
-    // Pipedrive: leads have no person fields of their own; titles default to "<person> lead".
-    ("pipedrive", Kind::Text, "$..title"),
-    ("pipedrive", Kind::Email, "$..cc_email"),
-    // Salesforce: SOQL records.
-    ("salesforce", Kind::Name, "$..FirstName"),
-    ("salesforce", Kind::Name, "$..MiddleName"),
-    ("salesforce", Kind::Name, "$..LastName"),
-    ("salesforce", Kind::Name, "$..Name"),
-    ("salesforce", Kind::Name, "$..Suffix"),
-    ("salesforce", Kind::Email, "$..Email"),
-    ("salesforce", Kind::Phone, "$..Phone"),
-    ("salesforce", Kind::Phone, "$..MobilePhone"),
-    ("salesforce", Kind::Phone, "$..Fax"),
-    ("salesforce", Kind::Street, "$..Street"),
-    ("salesforce", Kind::Text, "$..Description"),
-    // Zoho CRM: records plus user lookups ({name, id, email}).
-    ("zoho", Kind::Name, "$..First_Name"),
-    ("zoho", Kind::Name, "$..Last_Name"),
-    ("zoho", Kind::Name, "$..Full_Name"),
-    ("zoho", Kind::Name, "$..Owner.name"),
-    ("zoho", Kind::Name, "$..Created_By.name"),
-    ("zoho", Kind::Name, "$..Modified_By.name"),
-    ("zoho", Kind::Name, "$..Converted_Contact.name"),
-    ("zoho", Kind::Email, "$..Email"),
-    ("zoho", Kind::Email, "$..Secondary_Email"),
-    ("zoho", Kind::Email, "$..email"),
-    ("zoho", Kind::Phone, "$..Phone"),
-    ("zoho", Kind::Phone, "$..Mobile"),
-    ("zoho", Kind::Phone, "$..Fax"),
-    ("zoho", Kind::Street, "$..Street"),
-    ("zoho", Kind::Text, "$..Description"),
-    ("zoho", Kind::Text, "$..Skype_ID"),
-    ("zoho", Kind::Text, "$..Twitter"),
-    // The unified lead (crm-core's `Lead`), for comparing outputs.
-    ("unified", Kind::Name, "$..first_name"),
-    ("unified", Kind::Name, "$..last_name"),
-    ("unified", Kind::Email, "$..email_addresses[*].email"),
-    ("unified", Kind::Phone, "$..phone_numbers[*].number"),
-    ("unified", Kind::Street, "$..addresses[*].street_1"),
-    ("unified", Kind::Street, "$..addresses[*].street_2"),
+/// Rules for our own unified output (crm-core's `Lead`), to compare a live run with its replay.
+/// Each provider's rules come from its descriptor (`crm_core::descriptor::Scrub`).
+const UNIFIED: &[(Kind, &str)] = &[
+    (Kind::Name, "$..first_name"),
+    (Kind::Name, "$..last_name"),
+    (Kind::Email, "$..email_addresses[*].email"),
+    (Kind::Phone, "$..phone_numbers[*].number"),
+    (Kind::Street, "$..addresses[*].street_1"),
+    (Kind::Street, "$..addresses[*].street_2"),
 ];
+
+/// The rule table: set name (a provider id, or `unified`), kind, JSONPath.
+fn table() -> impl Iterator<Item = (&'static str, Kind, &'static str)> {
+    crm_providers::all()
+        .iter()
+        .flat_map(|d| {
+            d.scrub
+                .rules
+                .iter()
+                .map(move |r| (d.provider.as_str(), r.kind, r.path))
+        })
+        .chain(UNIFIED.iter().map(|&(kind, path)| ("unified", kind, path)))
+}
 
 /// One compiled rule.
 #[derive(Debug, Clone)]
@@ -136,7 +72,7 @@ impl std::error::Error for RuleError {}
 static COMPILED: LazyLock<Result<HashMap<&'static str, RuleSet>, RuleError>> =
     LazyLock::new(|| {
         let mut sets: HashMap<&'static str, RuleSet> = HashMap::new();
-        for &(provider, kind, expression) in TABLE {
+        for (provider, kind, expression) in table() {
             let query = parse_json_path(expression).map_err(|e| {
                 RuleError(format!(
                     "scrub rule `{expression}` ({provider}) is not valid JSONPath: {e}"
@@ -152,7 +88,7 @@ static COMPILED: LazyLock<Result<HashMap<&'static str, RuleSet>, RuleError>> =
     });
 
 impl RuleSet {
-    /// The rules of `name` (`copper`, `pipedrive`, `salesforce`, `zoho`, `unified`); an unknown
+    /// The rules of `name` (a provider id or `unified`); an unknown
     /// name has no field rules (text scanning still applies).
     pub fn named(name: &str) -> Result<RuleSet, RuleError> {
         let sets = COMPILED.as_ref().map_err(Clone::clone)?;
@@ -248,16 +184,17 @@ fn to_segments(path: &str) -> Result<Vec<Seg>, RuleError> {
         .collect()
 }
 
-/// The providers that have rules (every connector).
+/// The providers that have rules (every connector of the registry that declares some).
 pub fn providers() -> impl Iterator<Item = &'static str> {
-    let mut names: Vec<&str> = TABLE.iter().map(|(p, _, _)| *p).collect();
-    names.dedup();
-    names.into_iter().filter(|p| *p != "unified")
+    crm_providers::all()
+        .iter()
+        .filter(|d| !d.scrub.rules.is_empty())
+        .map(|d| d.provider.as_str())
 }
 
-/// The table, for the README and `cargo xtask fixtures rules`.
-pub fn table() -> &'static [(&'static str, Kind, &'static str)] {
-    TABLE
+/// The table (set, kind, JSONPath), for the README and `cargo xtask fixtures rules`.
+pub fn rules_table() -> Vec<(&'static str, Kind, &'static str)> {
+    table().collect()
 }
 
 #[cfg(test)]

@@ -140,32 +140,20 @@ pub fn is_reserved_domain(domain: &str) -> bool {
             .any(|tld| under(tld))
 }
 
-/// Host names that identify a provider account or data centre. A host matches when it is, or is
-/// a subdomain of, one of these (instance hosts like `acme.my.salesforce.com`, OAuth api domains
-/// like `acme.pipedrive.com` or `www.zohoapis.eu`).
-const PROVIDER_HOST_SUFFIXES: &[&str] = &[
-    "salesforce.com",
-    "force.com",
-    "cloudforce.com",
-    "salesforce-sites.com",
-    "pipedrive.com",
-    "copper.com",
-    "prosperworks.com",
-];
-
-/// Zoho spreads over country TLDs (`zohoapis.eu`, `zohoapis.com.au`, `zohocloud.ca`): any host
-/// with one of these labels matches.
-const PROVIDER_HOST_LABELS: &[&str] = &["zoho", "zohoapis", "zohocloud", "zohopublic"];
-
-/// True for a provider host that must not reach a fixture.
+/// True for a provider host that must not reach a fixture: one that is, or is a subdomain of, a
+/// host suffix of a provider's descriptor (`acme.my.salesforce.com`), or carries one of its host
+/// labels on any top-level domain (`www.zohoapis.eu`).
 pub fn is_provider_host(host: &str) -> bool {
     let host = host.trim_end_matches('.').to_ascii_lowercase();
-    PROVIDER_HOST_SUFFIXES
-        .iter()
-        .any(|s| host == *s || host.ends_with(&format!(".{s}")))
-        || host
-            .split('.')
-            .any(|label| PROVIDER_HOST_LABELS.contains(&label))
+    crm_providers::all().iter().any(|d| {
+        d.scrub
+            .host_suffixes
+            .iter()
+            .any(|s| host == *s || host.ends_with(&format!(".{s}")))
+            || host
+                .split('.')
+                .any(|label| d.scrub.host_labels.contains(&label))
+    })
 }
 
 /// Every host-name-like token in `text`: maximal runs of letters, digits, `.` and `-` with at

@@ -60,20 +60,20 @@ fn record_without_credentials_says_which_variables_to_set() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("CRM_RECORD_SALESFORCE_INSTANCE_URL"),
+        stderr.contains("CRM_RECORD_SALESFORCE_BASE_URL"),
         "{stderr}"
     );
 
     let out = xtask(&["fixtures", "record", "--provider", "zoho"], &[]);
     assert!(
-        text(&out.stderr).contains("zoho: no credentials; set CRM_RECORD_ZOHO_API_DOMAIN"),
+        text(&out.stderr).contains("zoho: no credentials; set CRM_RECORD_ZOHO_BASE_URL"),
         "{}",
         text(&out.stderr)
     );
 
     let env = [
         (
-            "CRM_RECORD_ZOHO_API_DOMAIN".to_owned(),
+            "CRM_RECORD_ZOHO_BASE_URL".to_owned(),
             "http://127.0.0.1:9".to_owned(),
         ),
         ("CRM_RECORD_ZOHO_ACCESS_TOKEN".to_owned(), "t".to_owned()),

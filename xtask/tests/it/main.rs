@@ -32,11 +32,11 @@ pub fn sim_env(sims: &[crm_sim::SimHandle]) -> HashMap<String, String> {
                 set("CRM_RECORD_PIPEDRIVE_BASE_URL", Some(base));
             }
             crm_sim::SimProvider::Salesforce => {
-                set("CRM_RECORD_SALESFORCE_INSTANCE_URL", Some(base));
+                set("CRM_RECORD_SALESFORCE_BASE_URL", Some(base));
                 set("CRM_RECORD_SALESFORCE_ACCESS_TOKEN", creds.access_token);
             }
             crm_sim::SimProvider::Zoho => {
-                set("CRM_RECORD_ZOHO_API_DOMAIN", Some(base));
+                set("CRM_RECORD_ZOHO_BASE_URL", Some(base));
                 set("CRM_RECORD_ZOHO_ACCESS_TOKEN", creds.access_token);
             }
         }

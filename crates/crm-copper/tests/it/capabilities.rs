@@ -1,12 +1,12 @@
 //! The declared capabilities reach the documented floor and are what the connector reports.
 
 use crm_copper::CAPABILITIES;
-use crm_core::{Connector, Provider};
+use crm_core::Connector;
 
 #[test]
 fn copper_covers_the_seed() {
-    crm_core::seed::assert_covers_seed(&CAPABILITIES);
-    assert_eq!(CAPABILITIES.provider, Provider::Copper);
+    crm_testkit::seed::assert_covers_seed(&CAPABILITIES);
+    assert_eq!(CAPABILITIES.provider, crm_copper::PROVIDER);
     assert_eq!(CAPABILITIES.max_page_size, 200);
     assert_eq!(CAPABILITIES.natural_page_size, 20);
 }

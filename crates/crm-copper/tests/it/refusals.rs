@@ -3,7 +3,7 @@
 
 use crate::support::{codec, connector, no_requests, page, query, query_from, ACCOUNT};
 use crm_core::cursor::CursorBinding;
-use crm_core::{Error, LeadQuery, Provider};
+use crm_core::{Error, LeadQuery};
 use serde_json::json;
 
 async fn refused(q: &LeadQuery) -> Error {
@@ -18,7 +18,7 @@ async fn refused(q: &LeadQuery) -> Error {
 
 fn cursor_for(q: &LeadQuery, state: serde_json::Value) -> String {
     let binding = CursorBinding {
-        provider: Provider::Copper,
+        provider: crm_copper::PROVIDER,
         account: ACCOUNT,
         fingerprint: q.fingerprint(),
     };

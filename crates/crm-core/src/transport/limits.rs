@@ -258,7 +258,7 @@ mod tests {
             "the daily budget",
             Duration::from_millis(100),
         );
-        let p = Provider::Salesforce;
+        let p = crate::provider::fixtures::SALESFORCE;
         limiter.observe(&answer(Some("10/15")));
         limiter.observe(&answer(None));
         assert!(limiter.check_budget(p).is_ok());

@@ -7,7 +7,9 @@ pub mod oauth;
 pub mod retry;
 
 pub use limits::{RequestLimiter, Usage, UsageReader};
-pub use oauth::{ClientAuthStyle, OAuthCredentials, OAuthSettings, TokenSet, TokenSink};
+pub use oauth::{
+    ClientAuthStyle, OAuthCredentials, OAuthSettings, RefreshSettings, TokenSet, TokenSink,
+};
 pub use retry::RetryPolicy;
 
 use crate::error::{Error, RateLimit, RemoteResponse, Result};

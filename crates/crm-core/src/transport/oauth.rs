@@ -58,6 +58,71 @@ impl fmt::Debug for OAuthSettings {
     }
 }
 
+/// What a token refresh needs, the same for every provider (`grant_type=refresh_token`). The
+/// connector turns it into its provider's [`OAuthSettings`].
+#[derive(Clone)]
+pub struct RefreshSettings {
+    pub client_id: String,
+    pub client_secret: SecretString,
+    pub refresh_token: SecretString,
+    /// The account's own token endpoint; `None` means the provider's default (which may depend on
+    /// the account's base URL, as Zoho's accounts server does).
+    pub token_url: Option<String>,
+}
+
+impl RefreshSettings {
+    pub fn new(
+        client_id: impl Into<String>,
+        client_secret: impl Into<SecretString>,
+        refresh_token: impl Into<SecretString>,
+    ) -> Self {
+        RefreshSettings {
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+            refresh_token: refresh_token.into(),
+            token_url: None,
+        }
+    }
+
+    pub fn with_token_url(mut self, token_url: impl Into<String>) -> Self {
+        self.token_url = Some(token_url.into());
+        self
+    }
+
+    /// The provider's [`OAuthSettings`] for these credentials, with `default_token_url` when the
+    /// account names no token URL.
+    pub fn settings(
+        &self,
+        provider: Provider,
+        default_token_url: &str,
+        style: ClientAuthStyle,
+        scheme: &'static str,
+        base_url_field: Option<&'static str>,
+    ) -> OAuthSettings {
+        OAuthSettings {
+            provider,
+            token_url: self
+                .token_url
+                .clone()
+                .unwrap_or_else(|| default_token_url.to_owned()),
+            client_id: self.client_id.clone(),
+            client_secret: self.client_secret.clone(),
+            style,
+            scheme,
+            base_url_field,
+        }
+    }
+}
+
+impl fmt::Debug for RefreshSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RefreshSettings")
+            .field("client_id", &self.client_id)
+            .field("token_url", &self.token_url)
+            .finish_non_exhaustive()
+    }
+}
+
 /// The current tokens of one account.
 #[derive(Clone)]
 pub struct TokenSet {

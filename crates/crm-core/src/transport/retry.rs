@@ -76,11 +76,10 @@ impl RetryPolicy {
 mod tests {
     use super::*;
     use crate::error::{RateLimit, RemoteResponse};
-    use crate::provider::Provider;
 
     fn remote(status: u16) -> Error {
         Error::Remote {
-            provider: Provider::Copper,
+            provider: crate::provider::fixtures::COPPER,
             message: "m".into(),
             remote: RemoteResponse::new(status, b"", None),
         }
@@ -88,7 +87,7 @@ mod tests {
 
     fn limited(retry_after: Option<Duration>) -> Error {
         Error::RateLimited {
-            provider: Provider::Copper,
+            provider: crate::provider::fixtures::COPPER,
             message: "m".into(),
             retry_after,
             limits: RateLimit::default(),
@@ -116,7 +115,7 @@ mod tests {
             .delay_after(
                 1,
                 &Error::Timeout {
-                    provider: Provider::Zoho,
+                    provider: crate::provider::fixtures::ZOHO,
                     after: zero
                 },
                 zero

@@ -2,17 +2,19 @@
 
 use async_trait::async_trait;
 use crm_core::capabilities::{FilterSupport, ResponseField, EQ};
-use crm_core::cursor::{state_from, state_to};
 use crm_core::{
-    Capabilities, Connector, Field, FilterKey, Lead, MapError, MapOptions, PageRequest, Provider,
-    RawPage,
+    Capabilities, Connector, Field, FilterKey, Lead, MapError, MapOptions, PageRequest,
+    PagingState, Provider, RawPage,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+/// The fake's provider (the core knows no real one).
+pub const FAKE: Provider = crm_core::provider!("fake", "Fake CRM");
+
 pub static CAPS: Capabilities = Capabilities {
-    provider: Provider::Pipedrive,
+    provider: FAKE,
     filters: &[FilterSupport {
         filter: FilterKey::OwnerId,
         operators: EQ,
@@ -26,11 +28,22 @@ pub static CAPS: Capabilities = Capabilities {
     max_page_size: 10,
     natural_page_size: 7,
     reserved_remote_query: &[],
+    enrichment: None,
 };
 
-#[derive(Serialize, Deserialize)]
-struct State {
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct State {
     offset: usize,
+}
+
+impl PagingState for State {
+    fn check(&self) -> Result<(), String> {
+        if self.offset > 1_000_000 {
+            return Err("the offset is out of range".into());
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Default)]
@@ -67,20 +80,22 @@ impl Fake {
 
 #[async_trait]
 impl Connector for Fake {
+    type State = State;
+
     fn capabilities(&self) -> &'static Capabilities {
         &CAPS
     }
 
-    async fn fetch_page(&self, request: PageRequest<'_>) -> crm_core::Result<RawPage> {
+    async fn fetch_page(
+        &self,
+        request: PageRequest<'_, State>,
+    ) -> crm_core::Result<RawPage<State>> {
         self.fetches.fetch_add(1, Ordering::SeqCst);
-        let offset = match request.state {
-            Some(s) => state_from::<State>(s.clone(), Provider::Pipedrive)?.offset,
-            None => 0,
-        };
+        let offset = request.state.map_or(0, |s| s.offset);
         if self.empty_forever {
             return Ok(RawPage {
                 records: vec![],
-                next: Some(state_to(&State { offset: offset + 1 })),
+                next: Some(State { offset: offset + 1 }),
                 ..RawPage::default()
             });
         }
@@ -108,9 +123,9 @@ impl Connector for Fake {
             })
             .collect();
         let next = if self.stuck {
-            Some(state_to(&State { offset: 0 }))
+            Some(State { offset: 0 })
         } else {
-            (end < self.total).then(|| state_to(&State { offset: end }))
+            (end < self.total).then_some(State { offset: end })
         };
         Ok(RawPage {
             records,
@@ -119,26 +134,15 @@ impl Connector for Fake {
         })
     }
 
-    fn state_after(
-        &self,
-        request: &PageRequest<'_>,
-        pages_ahead: u32,
-    ) -> Option<serde_json::Value> {
+    fn state_after(&self, request: &PageRequest<'_, State>, pages_ahead: u32) -> Option<State> {
         if !self.predictable {
             return None;
         }
-        let offset = match request.state {
-            Some(s) => {
-                state_from::<State>(s.clone(), Provider::Pipedrive)
-                    .ok()?
-                    .offset
-            }
-            None => 0,
-        };
+        let offset = request.state.map_or(0, |s| s.offset);
         let size = request.page_size.unwrap_or(CAPS.natural_page_size) as usize;
-        Some(state_to(&State {
+        Some(State {
             offset: offset + size * pages_ahead as usize,
-        }))
+        })
     }
 
     fn map_lead(&self, record: &RawValue, _: &MapOptions) -> Result<Lead, MapError> {

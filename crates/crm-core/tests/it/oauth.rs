@@ -7,7 +7,7 @@ use crm_core::transport::{
     classify_status, ClientAuthStyle, HttpClient, HttpResponse, OAuthCredentials, OAuthSettings,
     Request, TokenSet, TokenSink,
 };
-use crm_core::{Error, Provider, RateLimit};
+use crm_core::{Error, RateLimit};
 use secrecy::{ExposeSecret, SecretString};
 use std::sync::{Arc, Mutex};
 use wiremock::matchers::{body_string_contains, header, method, path};
@@ -15,7 +15,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn classify(resp: &HttpResponse) -> Error {
     classify_status(
-        Provider::Salesforce,
+        crate::fake::FAKE,
         resp,
         format!("status {}", resp.status),
         None,
@@ -25,7 +25,7 @@ fn classify(resp: &HttpResponse) -> Error {
 
 fn settings(server: &MockServer) -> OAuthSettings {
     OAuthSettings {
-        provider: Provider::Salesforce,
+        provider: crate::fake::FAKE,
         token_url: format!("{}/services/oauth2/token", server.uri()),
         client_id: "client".into(),
         client_secret: SecretString::from("client-secret".to_owned()),
@@ -88,7 +88,7 @@ async fn fifty_concurrent_401s_cause_exactly_one_refresh() {
     let creds = Arc::new(
         OAuthCredentials::new(settings(&server), tokens("stale", None)).with_sink(sink.clone()),
     );
-    let client = HttpClient::new(Provider::Salesforce, &server.uri(), creds.clone()).unwrap();
+    let client = HttpClient::new(crate::fake::FAKE, &server.uri(), creds.clone()).unwrap();
     let calls = (0..50).map(|_| {
         let client = client.clone();
         tokio::spawn(async move {
@@ -118,7 +118,7 @@ async fn refreshes_before_expiry_and_follows_a_new_instance_url() {
         settings(&server),
         tokens("about-to-expire", Some(30)),
     ));
-    let client = HttpClient::new(Provider::Salesforce, &server.uri(), creds.clone()).unwrap();
+    let client = HttpClient::new(crate::fake::FAKE, &server.uri(), creds.clone()).unwrap();
     let resp = client.send(&Request::get("/q"), &classify).await.unwrap();
     assert_eq!(&resp.body[..], b"moved");
     assert_eq!(creds.refresh_count(), 1);
@@ -143,7 +143,7 @@ async fn a_revoked_refresh_token_says_reconnect() {
         settings(&server),
         tokens("stale", None),
     ));
-    let client = HttpClient::new(Provider::Salesforce, &server.uri(), creds.clone()).unwrap();
+    let client = HttpClient::new(crate::fake::FAKE, &server.uri(), creds.clone()).unwrap();
     let err = client
         .send(&Request::get("/q"), &classify)
         .await

@@ -4,7 +4,7 @@ use crm_core::transport::{
     classify_status, HttpClient, HttpResponse, Request, RequestLimiter, RetryPolicy,
     StaticCredentials, TransportOptions,
 };
-use crm_core::{Error, Provider, RateLimit};
+use crm_core::{Error, RateLimit};
 use secrecy::SecretString;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -13,7 +13,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn classify(resp: &HttpResponse) -> Error {
     classify_status(
-        Provider::Copper,
+        crate::fake::FAKE,
         resp,
         format!("status {}", resp.status),
         None,
@@ -25,7 +25,7 @@ fn client(server: &MockServer, options: TransportOptions) -> HttpClient {
     let creds = Arc::new(
         StaticCredentials::authorization("Bearer", &SecretString::from("t".to_owned())).unwrap(),
     );
-    HttpClient::new(Provider::Copper, &server.uri(), creds)
+    HttpClient::new(crate::fake::FAKE, &server.uri(), creds)
         .unwrap()
         .with_options(&options)
 }

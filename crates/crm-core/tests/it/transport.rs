@@ -2,7 +2,7 @@ use async_trait::async_trait;
 use crm_core::transport::{
     classify_status, Credentials, HttpClient, HttpResponse, Request, StaticCredentials,
 };
-use crm_core::{Error, Provider, RateLimit};
+use crm_core::{Error, RateLimit};
 use http::{HeaderName, HeaderValue};
 use secrecy::SecretString;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -13,7 +13,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn classify(resp: &HttpResponse) -> Error {
     classify_status(
-        Provider::Pipedrive,
+        crate::fake::FAKE,
         resp,
         format!("status {}", resp.status),
         None,
@@ -40,7 +40,7 @@ async fn sends_auth_and_encodes_query_values() {
         .mount(&server)
         .await;
     let client = HttpClient::new(
-        Provider::Pipedrive,
+        crate::fake::FAKE,
         &format!("{}/", server.uri()),
         bearer("sekrit-token"),
     )
@@ -74,7 +74,7 @@ async fn error_statuses_are_classified_with_rate_limit_hints() {
         .respond_with(ResponseTemplate::new(503).set_body_string("<html>"))
         .mount(&server)
         .await;
-    let client = HttpClient::new(Provider::Pipedrive, &server.uri(), bearer("t")).unwrap();
+    let client = HttpClient::new(crate::fake::FAKE, &server.uri(), bearer("t")).unwrap();
 
     let err = client
         .send(&Request::get("/limited"), &classify)
@@ -138,7 +138,7 @@ async fn a_401_refreshes_once_then_resends() {
         refreshes: AtomicUsize::new(0),
         can_refresh: true,
     });
-    let client = HttpClient::new(Provider::Salesforce, &server.uri(), creds.clone()).unwrap();
+    let client = HttpClient::new(crate::fake::FAKE, &server.uri(), creds.clone()).unwrap();
     client.send(&Request::get("/q"), &classify).await.unwrap();
     assert_eq!(creds.refreshes.load(Ordering::SeqCst), 1);
 
@@ -153,7 +153,7 @@ async fn a_401_refreshes_once_then_resends() {
         refreshes: AtomicUsize::new(0),
         can_refresh: true,
     });
-    let client = HttpClient::new(Provider::Salesforce, &server.uri(), creds.clone()).unwrap();
+    let client = HttpClient::new(crate::fake::FAKE, &server.uri(), creds.clone()).unwrap();
     let err = client
         .send(&Request::get("/q"), &classify)
         .await
@@ -169,7 +169,7 @@ async fn timeouts_and_unreachable_hosts_are_typed() {
         .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_millis(500)))
         .mount(&server)
         .await;
-    let client = HttpClient::new(Provider::Zoho, &server.uri(), bearer("t"))
+    let client = HttpClient::new(crate::fake::FAKE, &server.uri(), bearer("t"))
         .unwrap()
         .with_timeout(Duration::from_millis(50));
     let err = client
@@ -183,7 +183,8 @@ async fn timeouts_and_unreachable_hosts_are_typed() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     drop(listener);
-    let client = HttpClient::new(Provider::Zoho, &format!("http://{addr}"), bearer("t")).unwrap();
+    let client =
+        HttpClient::new(crate::fake::FAKE, &format!("http://{addr}"), bearer("t")).unwrap();
     let err = client
         .send(&Request::get("/x?secret=1"), &classify)
         .await
@@ -198,8 +199,7 @@ async fn timeouts_and_unreachable_hosts_are_typed() {
 #[tokio::test]
 async fn credentials_never_leave_the_account_origin_or_show_in_debug() {
     let server = MockServer::start().await;
-    let client =
-        HttpClient::new(Provider::Salesforce, &server.uri(), bearer("top-secret")).unwrap();
+    let client = HttpClient::new(crate::fake::FAKE, &server.uri(), bearer("top-secret")).unwrap();
     let err = client
         .send(&Request::get("https://evil.example.com/steal"), &classify)
         .await
@@ -208,6 +208,6 @@ async fn credentials_never_leave_the_account_origin_or_show_in_debug() {
     assert!(server.received_requests().await.unwrap().is_empty());
     let debug = format!("{client:?}");
     assert!(!debug.contains("top-secret"), "{debug}");
-    assert!(HttpClient::new(Provider::Salesforce, "not a url", bearer("t")).is_err());
-    assert!(HttpClient::new(Provider::Salesforce, "ftp://x", bearer("t")).is_err());
+    assert!(HttpClient::new(crate::fake::FAKE, "not a url", bearer("t")).is_err());
+    assert!(HttpClient::new(crate::fake::FAKE, "ftp://x", bearer("t")).is_err());
 }

@@ -31,7 +31,7 @@ async fn connector_debug_shows_no_secret() {
     assert!(!printed.contains(ACCESS_TOKEN), "{printed}");
     assert_eq!(
         api_token(&replay).capabilities().provider,
-        crm_core::Provider::Pipedrive
+        crm_pipedrive::PROVIDER
     );
     replay.verify().await;
 }
@@ -56,7 +56,8 @@ async fn transport_options_keep_auth_and_path() {
     use crm_pipedrive::{Config, PipedriveConnector};
     use secrecy::SecretString;
     let replay = replay("auth_oauth").await;
-    let config = Config::oauth(replay.uri(), SecretString::from(ACCESS_TOKEN));
+    let config =
+        Config::oauth(replay.uri(), SecretString::from(ACCESS_TOKEN)).with_person_enrichment(false);
     let connector =
         PipedriveConnector::with_options(config, &TransportOptions::no_retry()).unwrap();
     let pages = walk(&connector, "").await.unwrap();

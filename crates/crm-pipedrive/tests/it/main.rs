@@ -6,4 +6,5 @@ mod auth;
 mod errors;
 mod filters;
 mod paging;
+mod persons;
 mod support;

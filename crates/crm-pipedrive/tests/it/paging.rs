@@ -195,7 +195,7 @@ async fn altered_or_reused_cursors_are_refused_without_a_request() {
     // A validly signed cursor whose state is not a Pipedrive position.
     let query = request("limit=2").query;
     let binding = crm_core::cursor::CursorBinding {
-        provider: crm_core::Provider::Pipedrive,
+        provider: crm_pipedrive::PROVIDER,
         account: ACCOUNT,
         fingerprint: query.fingerprint(),
     };

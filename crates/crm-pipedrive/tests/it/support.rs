@@ -2,8 +2,9 @@
 //! JSON views of pages and errors for snapshots.
 
 use crm_core::cursor::CursorBinding;
-use crm_core::list::{list_page, ListContext, ResponseFormat};
-use crm_core::{CursorCodec, Error, ListRequest, Provider};
+use crm_core::list::{list_page, ListContext};
+use crm_core::ResponseFormat;
+use crm_core::{CursorCodec, Error, ListRequest};
 use crm_pipedrive::{Config, PipedriveConnector};
 use crm_testkit::{fixture_path, Replay, Scenario};
 use secrecy::SecretString;
@@ -25,13 +26,24 @@ pub async fn replay(name: &str) -> Replay {
     crm_testkit::replay(&scenario).await
 }
 
+/// The scenarios of leads paging, filters, auth and errors record the leads calls only, so these
+/// connectors make no persons call; the `persons_*` scenarios use [`with_persons`].
 pub fn api_token(replay: &Replay) -> PipedriveConnector {
-    let config = Config::api_token(SecretString::from(API_TOKEN)).with_base_url(replay.uri());
+    let config = Config::api_token(SecretString::from(API_TOKEN))
+        .with_base_url(replay.uri())
+        .with_person_enrichment(false);
     PipedriveConnector::new(config).expect("valid config")
 }
 
 pub fn oauth(replay: &Replay) -> PipedriveConnector {
-    let config = Config::oauth(replay.uri(), SecretString::from(ACCESS_TOKEN));
+    let config =
+        Config::oauth(replay.uri(), SecretString::from(ACCESS_TOKEN)).with_person_enrichment(false);
+    PipedriveConnector::new(config).expect("valid config")
+}
+
+/// An API-token connector that fills person fields with the persons call (the default).
+pub fn with_persons(replay: &Replay) -> PipedriveConnector {
+    let config = Config::api_token(SecretString::from(API_TOKEN)).with_base_url(replay.uri());
     PipedriveConnector::new(config).expect("valid config")
 }
 
@@ -59,7 +71,7 @@ pub async fn page(
     let mut rendered: Value = serde_json::from_slice(&bytes).expect("render gives JSON");
     if let Some(cursor) = &next {
         let binding = CursorBinding {
-            provider: Provider::Pipedrive,
+            provider: crm_pipedrive::PROVIDER,
             account: ACCOUNT,
             fingerprint: request.query.fingerprint(),
         };

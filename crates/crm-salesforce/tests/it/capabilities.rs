@@ -4,7 +4,7 @@ use crm_salesforce::CAPABILITIES;
 
 #[test]
 fn covers_the_seed() {
-    crm_core::seed::assert_covers_seed(&CAPABILITIES);
+    crm_testkit::seed::assert_covers_seed(&CAPABILITIES);
 }
 
 #[test]

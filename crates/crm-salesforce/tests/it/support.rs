@@ -3,8 +3,7 @@
 
 use crm_core::cursor::CursorBinding;
 use crm_core::{
-    list_page, render, CursorCodec, Error, LeadQuery, ListContext, Provider, ResponseFormat,
-    ResponseOptions,
+    list_page, render, CursorCodec, Error, LeadQuery, ListContext, ResponseFormat, ResponseOptions,
 };
 use crm_salesforce::{Config, SalesforceConnector};
 use crm_testkit::{fixture_path, replay, Replay, Scenario};
@@ -38,7 +37,7 @@ pub fn connector(replay: &Replay) -> SalesforceConnector {
 
 fn binding(query: &LeadQuery) -> CursorBinding<'static> {
     CursorBinding {
-        provider: Provider::Salesforce,
+        provider: crm_salesforce::PROVIDER,
         account: ACCOUNT,
         fingerprint: query.fingerprint(),
     }

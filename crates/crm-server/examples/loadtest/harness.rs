@@ -28,7 +28,7 @@ use crm_server::auth::{Auth, SANDBOX_TENANT};
 use crm_server::connectors::ProviderFactory;
 use crm_server::sandbox::{self, Sandbox};
 use crm_server::{AppState, ConnectorFactory, Store};
-use crm_sim::{Faults, LoggedRequest, SimConfig, SimHandle, SimProvider};
+use crm_sim::{Faults, LoggedRequest, SimConfig, SimHandle};
 use serde::de::IgnoredAny;
 use serde::Deserialize;
 use tokio::sync::oneshot;
@@ -63,10 +63,10 @@ impl Default for Settings {
             leads: 1_000,
             sim_latency: Duration::ZERO,
             providers: vec![
-                Provider::Copper,
-                Provider::Pipedrive,
-                Provider::Salesforce,
-                Provider::Zoho,
+                crm_copper::PROVIDER,
+                crm_pipedrive::PROVIDER,
+                crm_salesforce::PROVIDER,
+                crm_zoho::PROVIDER,
             ],
         }
     }
@@ -233,7 +233,10 @@ impl Gateway {
 
     /// The simulator behind `provider`'s sandbox account.
     pub fn sim(&self, provider: Provider) -> &SimHandle {
-        self.sandbox.cluster.get(sim_provider(provider))
+        self.sandbox
+            .cluster
+            .by_id(provider.as_str())
+            .expect("every provider has a simulator")
     }
 
     /// Stops the gateway (letting requests in flight finish) and the simulators.
@@ -243,15 +246,6 @@ impl Gateway {
         }
         let _ = self.task.await;
         self.sandbox.shutdown().await;
-    }
-}
-
-fn sim_provider(provider: Provider) -> SimProvider {
-    match provider {
-        Provider::Copper => SimProvider::Copper,
-        Provider::Pipedrive => SimProvider::Pipedrive,
-        Provider::Salesforce => SimProvider::Salesforce,
-        Provider::Zoho => SimProvider::Zoho,
     }
 }
 
@@ -502,15 +496,19 @@ async fn measure(
         .iter()
         .map(replayable)
         .collect::<Result<_, _>>()?;
-    if recorded.len() != walk_pages {
+    // A page is its list call plus the connector's enrichment calls (Pipedrive's persons), so
+    // the direct path replays the same calls per page as the gateway makes.
+    if walk_pages == 0 || recorded.len() % walk_pages != 0 {
         return Err(format!(
-            "{provider}: a walk of {walk_pages} pages sent {} requests to the simulator; expected one per page",
+            "{provider}: a walk of {walk_pages} pages sent {} requests to the simulator; expected the same number per page",
             recorded.len()
         ));
     }
+    let per_page = recorded.len() / walk_pages;
+    let recorded: Vec<Vec<Replay>> = recorded.chunks(per_page).map(<[Replay]>::to_vec).collect();
     // Salesforce answers whole batches: `batchSize` is at least 200.
     let records_per_request = match provider {
-        Provider::Salesforce => (limit as usize).clamp(200, 2_000),
+        crm_salesforce::PROVIDER => (limit as usize).clamp(200, 2_000),
         _ => limit as usize,
     };
 
@@ -519,14 +517,23 @@ async fn measure(
     let sim_base: Arc<str> = sim.base_url().into();
     let direct = phase(settings, |budget, deadline| {
         let (client, recorded, sim_base) = (client.clone(), recorded.clone(), sim_base.clone());
-        let salesforce = provider == Provider::Salesforce;
+        let salesforce = provider == crm_salesforce::PROVIDER;
         async move {
             let mut tally = Tally::default();
             let mut current: Option<String> = None;
             let mut i = 0;
             while take(&budget, deadline) {
-                let replay = &recorded[i % recorded.len()];
-                match direct_page(&client, &sim_base, replay, salesforce, &mut current).await {
+                let mut page = Ok((Duration::ZERO, 0));
+                for replay in &recorded[i % recorded.len()] {
+                    page = match (
+                        page,
+                        direct_page(&client, &sim_base, replay, salesforce, &mut current).await,
+                    ) {
+                        (Ok((t, b)), Ok((latency, bytes))) => Ok((t + latency, b + bytes)),
+                        (Err(e), _) | (_, Err(e)) => Err(e),
+                    };
+                }
+                match page {
                     Ok((latency, bytes)) => {
                         tally.latencies.push(latency);
                         tally.bytes += bytes as u64;
@@ -672,7 +679,7 @@ pub fn render(report: &Report) -> String {
             p.provider.as_str(),
             p.walk_pages,
             p.records_per_request,
-            if p.provider == Provider::Salesforce {
+            if p.provider == crm_salesforce::PROVIDER {
                 " (batchSize is at least 200; the connector keeps `limit` of them)"
             } else {
                 ""

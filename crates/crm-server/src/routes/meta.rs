@@ -66,5 +66,8 @@ pub async fn meta(
         "natural_page_size": caps.natural_page_size,
         "default_page_size": DEFAULT_PAGE_SIZE,
         "response_formats": ["unified", "raw", "normalized"],
+        // Fields filled from linked records, and the extra provider calls per page that costs.
+        "enrichment": caps.enrichment,
+        "reserved_remote_query": caps.reserved_remote_query.iter().map(|r| r.key).collect::<Vec<_>>(),
     })))
 }

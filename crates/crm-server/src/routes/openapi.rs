@@ -8,7 +8,7 @@ use crate::errors::LIST_ERROR_STATUSES;
 use axum::extract::State;
 use axum::Json;
 use crm_core::capabilities::DEFAULT_PAGE_SIZE;
-use crm_core::{Capabilities, FilterKey, Provider};
+use crm_core::{Capabilities, FilterKey};
 use serde_json::{json, Map, Value};
 
 pub async fn openapi_json(State(state): State<AppState>) -> Json<Value> {
@@ -205,7 +205,7 @@ fn schemas() -> Value {
             "type": "object",
             "properties": {
                 "integrated_account_id": {"type": "string", "format": "uuid"},
-                "provider": {"type": "string", "enum": Provider::ALL.iter().map(|p| p.as_str()).collect::<Vec<_>>()},
+                "provider": {"type": "string", "enum": crm_providers::providers().map(|p| p.as_str()).collect::<Vec<_>>()},
                 "provider_name": {"type": "string"},
                 "filters": {"type": "array", "items": {"type": "object", "properties": {
                     "name": {"type": "string"}, "parameter": {"type": "string"},

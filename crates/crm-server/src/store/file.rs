@@ -172,10 +172,9 @@ impl AccountsFile {
             if !ids.insert(id) {
                 return Err(FileError(format!("account {id} is listed twice")));
             }
-            let provider: Provider = a
-                .provider
-                .parse()
-                .map_err(|e| FileError(format!("account {id}: {e}")))?;
+            let provider: Provider = crm_providers::lookup(&a.provider)
+                .map_err(|e| FileError(format!("account {id}: {e}")))?
+                .provider;
             for key in a.credentials.extra.keys() {
                 out.ignored_keys
                     .push(format!("account {id}: credentials.{key}"));
@@ -252,7 +251,7 @@ expires_at = 2027-01-01T00:00:00Z
         assert_eq!(f.tenants[0].api_keys[0].expose_secret(), "key-for-acme");
         assert_eq!(f.accounts.len(), 2);
         let sf = &f.accounts[0];
-        assert_eq!(sf.provider, Provider::Salesforce);
+        assert_eq!(sf.provider.as_str(), "salesforce");
         assert_eq!(sf.base_url, "https://acme.my.salesforce.com");
         assert_eq!(
             sf.expires_at.unwrap().to_rfc3339(),

@@ -391,9 +391,9 @@ impl Store {
         let id = Uuid::parse_str(&id)
             .map_err(|_| StoreError::Corrupt(format!("account id `{id}` is not a uuid")))?;
         let provider: String = row.try_get("provider")?;
-        let provider: Provider = provider
-            .parse()
-            .map_err(|e| StoreError::Corrupt(format!("account {id}: {e}")))?;
+        let provider: Provider = crm_providers::lookup(&provider)
+            .map_err(|e| StoreError::Corrupt(format!("account {id}: {e}")))?
+            .provider;
         let credentials: String = row.try_get("credentials")?;
         let credentials = Credentials::from_store_json(&credentials)
             .map_err(|e| StoreError::Corrupt(format!("account {id}: {e}")))?;

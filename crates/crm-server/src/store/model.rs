@@ -1,7 +1,7 @@
 //! What the store keeps: connected accounts and their credentials.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use crm_core::Provider;
+use crm_core::{AccountSettings, Descriptor, Provider};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use std::fmt;
@@ -51,7 +51,9 @@ impl Account {
     pub fn validate(&self) -> Result<(), String> {
         validate_tenant_name(&self.tenant)?;
         validate_base_url(&self.base_url)?;
-        self.credentials.validate(self.provider)?;
+        let descriptor =
+            crm_providers::lookup(self.provider.as_str()).map_err(|e| e.to_string())?;
+        self.credentials.validate(descriptor)?;
         if let Some(v) = &self.api_version {
             if v.trim().is_empty() || v.chars().any(|c| c.is_control() || c == '/') {
                 return Err(format!(
@@ -61,6 +63,25 @@ impl Account {
             }
         }
         Ok(())
+    }
+
+    /// What the provider's connector is built from.
+    pub fn settings(&self) -> AccountSettings {
+        AccountSettings {
+            account_id: self.id.to_string(),
+            base_url: self.base_url.clone(),
+            api_version: self.api_version.clone(),
+            credentials: self
+                .credentials
+                .fields()
+                .into_iter()
+                .filter_map(|(name, value)| {
+                    let value = value?;
+                    (!value.trim().is_empty()).then(|| (name.to_owned(), value.to_owned().into()))
+                })
+                .collect(),
+            expires_at: self.expires_at,
+        }
     }
 
     /// `expires_at` in the store's text form.
@@ -100,15 +121,8 @@ fn validate_base_url(url: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// An account's credentials. Which ones are needed depends on the provider:
-///
-/// | provider   | needs                                                     |
-/// |------------|-----------------------------------------------------------|
-/// | copper     | `api_key`, `user_email`                                   |
-/// | pipedrive  | `api_token` (alias `api_key`), or `access_token` (OAuth)  |
-/// | salesforce | `access_token`                                            |
-/// | zoho       | `access_token`                                            |
-///
+/// An account's credentials, by the names the providers' descriptors use. Which ones an account
+/// needs is its provider's to say (`crm_core::Descriptor::credential_kinds`, listed by `/meta`).
 /// OAuth accounts may add `refresh_token` with `client_id`, `client_secret` and `token_url`.
 /// `Debug` shows only which credentials are present, never a value.
 #[derive(Clone, Default, Deserialize)]
@@ -138,70 +152,65 @@ fn present(secret: &Option<SecretString>) -> bool {
 }
 
 impl Credentials {
-    /// The names of the credentials that are set (for listings: never the values).
-    pub fn kinds(&self) -> Vec<&'static str> {
-        let mut kinds = Vec::new();
-        let secrets = [
-            ("access_token", &self.access_token),
-            ("refresh_token", &self.refresh_token),
-            ("client_secret", &self.client_secret),
-            ("api_key", &self.api_key),
-            ("user_email", &self.user_email),
-            ("api_token", &self.api_token),
-        ];
-        for (name, value) in secrets {
-            if present(value) {
-                kinds.push(name);
-            }
+    /// Every credential by name (`None` when unset). The one list of the names.
+    pub fn fields(&self) -> [(&'static str, Option<&str>); 8] {
+        fn secret(v: &Option<SecretString>) -> Option<&str> {
+            v.as_ref().map(|s| s.expose_secret())
         }
-        if self.client_id.is_some() {
-            kinds.push("client_id");
-        }
-        if self.token_url.is_some() {
-            kinds.push("token_url");
-        }
-        kinds
+        [
+            ("access_token", secret(&self.access_token)),
+            ("refresh_token", secret(&self.refresh_token)),
+            ("client_secret", secret(&self.client_secret)),
+            ("api_key", secret(&self.api_key)),
+            ("user_email", secret(&self.user_email)),
+            ("api_token", secret(&self.api_token)),
+            ("client_id", self.client_id.as_deref()),
+            ("token_url", self.token_url.as_deref()),
+        ]
     }
 
-    /// Refuses an account whose provider lacks a credential it needs (naming it, not its value).
-    pub fn validate(&self, provider: Provider) -> Result<(), String> {
-        let missing = |names: &str| {
-            Err(format!(
-                "a {provider} account needs {names} in [account.credentials]"
-            ))
+    /// Sets the credential `name`; false when no credential has that name.
+    pub fn set(&mut self, name: &str, value: String) -> bool {
+        match name {
+            "access_token" => self.access_token = Some(value.into()),
+            "refresh_token" => self.refresh_token = Some(value.into()),
+            "client_id" => self.client_id = Some(value),
+            "client_secret" => self.client_secret = Some(value.into()),
+            "token_url" => self.token_url = Some(value),
+            "api_key" => self.api_key = Some(value.into()),
+            "user_email" => self.user_email = Some(value.into()),
+            "api_token" => self.api_token = Some(value.into()),
+            _ => return false,
+        }
+        true
+    }
+
+    /// The names of the credentials that are set (for listings: never the values).
+    pub fn kinds(&self) -> Vec<&'static str> {
+        self.fields()
+            .into_iter()
+            .filter(|(_, v)| v.is_some_and(|v| !v.trim().is_empty()))
+            .map(|(name, _)| name)
+            .collect()
+    }
+
+    /// Refuses an account whose provider lacks a credential it needs (naming it, not its value):
+    /// the provider's descriptor says what suffices. A refresh token needs its client beside it.
+    pub fn validate(&self, descriptor: &Descriptor) -> Result<(), String> {
+        let settings = AccountSettings {
+            credentials: self
+                .fields()
+                .into_iter()
+                .filter_map(|(n, v)| {
+                    let v = v?;
+                    (!v.trim().is_empty()).then(|| (n.to_owned(), v.to_owned().into()))
+                })
+                .collect(),
+            ..AccountSettings::default()
         };
-        match provider {
-            Provider::Copper if !(present(&self.api_key) && present(&self.user_email)) => {
-                return missing("`api_key` and `user_email`")
-            }
-            Provider::Pipedrive
-                if !(present(&self.api_token)
-                    || present(&self.api_key)
-                    || present(&self.access_token)) =>
-            {
-                return missing("`api_token` or `access_token`")
-            }
-            Provider::Salesforce | Provider::Zoho if !present(&self.access_token) => {
-                return missing("`access_token`")
-            }
-            _ => {}
-        }
-        for (name, value) in [
-            ("access_token", &self.access_token),
-            ("refresh_token", &self.refresh_token),
-            ("client_secret", &self.client_secret),
-            ("api_key", &self.api_key),
-            ("user_email", &self.user_email),
-            ("api_token", &self.api_token),
-        ] {
-            if let Some(v) = value {
-                if v.expose_secret().chars().any(|c| c.is_control()) {
-                    return Err(format!(
-                        "the credential `{name}` contains control characters"
-                    ));
-                }
-            }
-        }
+        descriptor
+            .check_credentials(&settings)
+            .map_err(|m| format!("{m} ([account.credentials])"))?;
         if present(&self.refresh_token)
             && (self.client_id.is_none() || !present(&self.client_secret))
         {
@@ -214,35 +223,11 @@ impl Credentials {
 
     /// The JSON the store keeps. This is the one place secrets are exposed for writing.
     pub(crate) fn to_store_json(&self) -> String {
-        let mut map = serde_json::Map::new();
-        let mut put = |name: &str, value: Option<&str>| {
-            if let Some(v) = value {
-                map.insert(name.to_owned(), serde_json::Value::String(v.to_owned()));
-            }
-        };
-        put(
-            "access_token",
-            self.access_token.as_ref().map(|s| s.expose_secret()),
-        );
-        put(
-            "refresh_token",
-            self.refresh_token.as_ref().map(|s| s.expose_secret()),
-        );
-        put("client_id", self.client_id.as_deref());
-        put(
-            "client_secret",
-            self.client_secret.as_ref().map(|s| s.expose_secret()),
-        );
-        put("token_url", self.token_url.as_deref());
-        put("api_key", self.api_key.as_ref().map(|s| s.expose_secret()));
-        put(
-            "user_email",
-            self.user_email.as_ref().map(|s| s.expose_secret()),
-        );
-        put(
-            "api_token",
-            self.api_token.as_ref().map(|s| s.expose_secret()),
-        );
+        let map: serde_json::Map<String, serde_json::Value> = self
+            .fields()
+            .into_iter()
+            .filter_map(|(name, value)| Some((name.to_owned(), value?.to_owned().into())))
+            .collect();
         serde_json::Value::Object(map).to_string()
     }
 
@@ -290,27 +275,43 @@ mod tests {
         assert!(!err.contains('5') || err.contains("column"), "{err}");
     }
 
+    fn descriptor(id: &str) -> &'static Descriptor {
+        crm_providers::get(id).unwrap()
+    }
+
     #[test]
     fn validation_per_provider() {
         let c = creds();
-        assert!(c.validate(Provider::Salesforce).is_ok());
-        assert!(c.validate(Provider::Zoho).is_ok());
-        assert!(c.validate(Provider::Pipedrive).is_ok());
-        let err = c.validate(Provider::Copper).unwrap_err();
+        assert!(c.validate(descriptor("salesforce")).is_ok());
+        assert!(c.validate(descriptor("zoho")).is_ok());
+        assert!(c.validate(descriptor("pipedrive")).is_ok());
+        let err = c.validate(descriptor("copper")).unwrap_err();
         assert!(err.contains("`api_key` and `user_email`"), "{err}");
         let no_secret = Credentials {
             client_secret: None,
             ..creds()
         };
         assert!(no_secret
-            .validate(Provider::Salesforce)
+            .validate(descriptor("salesforce"))
             .unwrap_err()
             .contains("client_secret"));
         let empty = Credentials {
             access_token: Some("  ".into()),
             ..Credentials::default()
         };
-        assert!(empty.validate(Provider::Zoho).is_err());
+        assert!(empty.validate(descriptor("zoho")).is_err());
+    }
+
+    #[test]
+    fn every_name_can_be_set_and_read_back() {
+        let mut c = Credentials::default();
+        for (name, _) in Credentials::default().fields() {
+            assert!(c.set(name, format!("v-{name}")));
+        }
+        assert!(!c.set("nope", "x".into()));
+        for (name, value) in c.fields() {
+            assert_eq!(value, Some(format!("v-{name}").as_str()));
+        }
     }
 
     #[test]

@@ -3,7 +3,6 @@
 
 use crate::support::*;
 use clap::Parser;
-use crm_core::Provider;
 use crm_server::cli::{self, AccountsCommand, Cli, Command};
 use std::sync::Arc;
 use uuid::Uuid;
@@ -68,7 +67,7 @@ fn parses_serve_defaults_and_subcommands() {
     let Some(Command::Accounts(AccountsCommand::Add(add))) = &cli.command else {
         panic!()
     };
-    assert_eq!(add.provider, Provider::Zoho);
+    assert_eq!(add.provider, crm_zoho::PROVIDER);
     assert_eq!(add.tenant, "default");
     assert!(
         Cli::try_parse_from(["crm-server", "accounts", "add", "--provider", "hubspot"]).is_err()
@@ -133,7 +132,7 @@ async fn the_cursor_secret_persists_across_restarts() {
     let (url, path) = temp_db();
     let cli = parse(&["--api-key", "k"]);
     let binding = crm_core::cursor::CursorBinding {
-        provider: Provider::Copper,
+        provider: crm_copper::PROVIDER,
         account: "a",
         fingerprint: [0; 16],
     };

@@ -3,7 +3,6 @@
 //! (a 408, a closed connection, a served request), never how long it took.
 
 use crate::support::*;
-use crm_server::sandbox::SANDBOX_ACCOUNTS;
 use crm_sim::SimProvider;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -148,7 +147,7 @@ async fn shutdown_finishes_a_request_in_flight_and_closes_idle_connections() {
     let mut half = server.connect().await;
     half.send(HALF_HEAD).await;
     let mut busy = server.connect().await;
-    let (_, account) = SANDBOX_ACCOUNTS[1];
+    let account = crm_server::sandbox::sandbox_account(crm_pipedrive::PROVIDER);
     busy.send(
         format!(
             "GET /unified/crm/leads?integrated_account_id={account}&limit=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"

@@ -36,7 +36,7 @@ fn readme_filter_table_matches_every_connectors_capabilities() {
     let providers: Vec<Provider> = header[1..]
         .iter()
         .map(|name| {
-            Provider::ALL
+            crate::support::ALL_PROVIDERS
                 .into_iter()
                 .find(|p| p.display_name() == *name)
                 .unwrap_or_else(|| panic!("unknown provider column {name}"))

@@ -2,7 +2,7 @@
 //! caller mistake ever reaches the provider.
 
 use crate::support::*;
-use crm_core::{Error, Provider, RateLimit, RemoteResponse};
+use crm_core::{Error, RateLimit, RemoteResponse};
 use insta::assert_json_snapshot;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
@@ -242,7 +242,7 @@ async fn cursors_altered_or_reused_elsewhere_are_refused_before_the_provider() {
     let other = crm_core::CursorCodec::new(b"another-secret-0123456789".to_vec());
     let forged = other.encode(
         &crm_core::cursor::CursorBinding {
-            provider: Provider::Pipedrive,
+            provider: crm_pipedrive::PROVIDER,
             account: ACME_ACCOUNT,
             fingerprint: crm_core::LeadQuery::default().fingerprint(),
         },
@@ -273,7 +273,7 @@ fn remote(status: u16, body: &str) -> Option<Box<RemoteResponse>> {
 type MakeError = Box<dyn Fn() -> Error + Send + Sync>;
 
 fn provider_cases() -> Vec<(&'static str, MakeError, u16)> {
-    let p = Provider::Pipedrive;
+    let p = crm_pipedrive::PROVIDER;
     vec![
         (
             "provider_401",

@@ -28,14 +28,14 @@ fn refused_without_a_call(app: &SimApp, provider: Provider, r: &crate::support::
 async fn exclusions_are_deduplicated_capped_and_applied_in_one_pass() {
     let app = SimApp::new().await;
     let one = app
-        .leads(Provider::Salesforce, "limit=5&truto_exclude_fields=id")
+        .leads(crm_salesforce::PROVIDER, "limit=5&truto_exclude_fields=id")
         .await;
     assert_eq!(one.status, 200);
     // (The in-process router takes URIs up to 64 KiB; the real server takes more.)
     let many = vec!["id"; 4000].join(",");
     let repeated = app
         .leads(
-            Provider::Salesforce,
+            crm_salesforce::PROVIDER,
             &format!("limit=5&truto_exclude_fields={many}"),
         )
         .await;
@@ -45,15 +45,15 @@ async fn exclusions_are_deduplicated_capped_and_applied_in_one_pass() {
         crate::support::redact_cursor(repeated.json())
     );
 
-    app.sim(Provider::Salesforce).reset_stats();
+    app.sim(crm_salesforce::PROVIDER).reset_stats();
     let distinct: Vec<String> = (0..4000).map(|i| format!("f{i}")).collect();
     let r = app
         .leads(
-            Provider::Salesforce,
+            crm_salesforce::PROVIDER,
             &format!("limit=5&truto_exclude_fields={}", distinct.join(",")),
         )
         .await;
-    let body = refused_without_a_call(&app, Provider::Salesforce, &r);
+    let body = refused_without_a_call(&app, crm_salesforce::PROVIDER, &r);
     assert!(
         message(&body).contains("more than 64 distinct fields to exclude"),
         "{body}"
@@ -61,11 +61,11 @@ async fn exclusions_are_deduplicated_capped_and_applied_in_one_pass() {
     let deep = ["a"; 9].join(".");
     let r = app
         .leads(
-            Provider::Salesforce,
+            crm_salesforce::PROVIDER,
             &format!("truto_exclude_fields={deep}"),
         )
         .await;
-    let body = refused_without_a_call(&app, Provider::Salesforce, &r);
+    let body = refused_without_a_call(&app, crm_salesforce::PROVIDER, &r);
     assert!(message(&body).contains("at most 8"), "{body}");
 }
 
@@ -80,9 +80,9 @@ async fn an_overlong_provider_url_is_the_callers_400_at_once() {
     let quotes = "%27".repeat(15_000);
     let long = "x".repeat(MAX_URL_BYTES);
     for (provider, query) in [
-        (Provider::Salesforce, format!("name={quotes}")),
-        (Provider::Pipedrive, format!("remote_query[foo]={long}")),
-        (Provider::Zoho, format!("remote_query[cvid]={long}")),
+        (crm_salesforce::PROVIDER, format!("name={quotes}")),
+        (crm_pipedrive::PROVIDER, format!("remote_query[foo]={long}")),
+        (crm_zoho::PROVIDER, format!("remote_query[cvid]={long}")),
     ] {
         let r = app.leads(provider, &query).await;
         let body = refused_without_a_call(&app, provider, &r);
@@ -97,9 +97,13 @@ async fn an_overlong_provider_url_is_the_callers_400_at_once() {
 #[tokio::test]
 async fn bounds_without_a_four_digit_year_are_refused_before_any_call() {
     let app = SimApp::new().await;
-    for provider in [Provider::Salesforce, Provider::Copper, Provider::Pipedrive] {
+    for provider in [
+        crm_salesforce::PROVIDER,
+        crm_copper::PROVIDER,
+        crm_pipedrive::PROVIDER,
+    ] {
         let q = match provider {
-            Provider::Pipedrive => "updated_at[gte]=0000-01-01T00:00:00%2B00:01",
+            crm_pipedrive::PROVIDER => "updated_at[gte]=0000-01-01T00:00:00%2B00:01",
             _ => "created_at[lte]=9999-12-31T23:59:59-23:59",
         };
         let r = app.leads(provider, q).await;
@@ -127,12 +131,12 @@ async fn a_hidden_email_field_fails_only_requests_that_filter_on_it() {
         "custom_fields[Is_Priority__c]=true",
         "include_custom_fields=true&name=x",
     ] {
-        let r = app.leads(Provider::Salesforce, q).await;
+        let r = app.leads(crm_salesforce::PROVIDER, q).await;
         assert_eq!(r.status, 200, "{q}: {}", String::from_utf8_lossy(&r.body));
     }
     let r = app
         .leads(
-            Provider::Salesforce,
+            crm_salesforce::PROVIDER,
             "include_custom_fields=true&email_addresses[]=a@example.com",
         )
         .await;
@@ -153,19 +157,19 @@ async fn conflicting_repeated_keys_and_empty_unknown_parameters_are_400s() {
         "truto_ignore_remote_data=true&truto_ignore_remote_data=false",
         "include_custom_fields=true&include_custom_fields=false",
     ] {
-        let r = app.leads(Provider::Salesforce, q).await;
-        let body = refused_without_a_call(&app, Provider::Salesforce, &r);
+        let r = app.leads(crm_salesforce::PROVIDER, q).await;
+        let body = refused_without_a_call(&app, crm_salesforce::PROVIDER, &r);
         assert!(message(&body).contains("given twice"), "{q}: {body}");
     }
-    let r = app.leads(Provider::Salesforce, "bogus=").await;
-    let body = refused_without_a_call(&app, Provider::Salesforce, &r);
+    let r = app.leads(crm_salesforce::PROVIDER, "bogus=").await;
+    let body = refused_without_a_call(&app, crm_salesforce::PROVIDER, &r);
     assert!(
         message(&body).contains("`bogus`: unknown parameter"),
         "{body}"
     );
 
-    let copper = sandbox_account(Provider::Copper);
-    let zoho = sandbox_account(Provider::Zoho);
+    let copper = sandbox_account(crm_copper::PROVIDER);
+    let zoho = sandbox_account(crm_zoho::PROVIDER);
     let r = app
         .get(&format!(
             "/unified/crm/leads/meta?integrated_account_id={copper}&integrated_account_id={zoho}"
@@ -186,11 +190,11 @@ async fn remote_query_is_guarded_alike_and_passed_as_written() {
     let app = SimApp::new().await;
     // One guard: trimmed, case-insensitive, percent-decoded, for every provider.
     for (provider, key) in [
-        (Provider::Copper, "PAGE_SIZE"),
-        (Provider::Copper, "%73ort_by"),
-        (Provider::Pipedrive, "%20Start"),
-        (Provider::Salesforce, "Q"),
-        (Provider::Zoho, "Per_Page"),
+        (crm_copper::PROVIDER, "PAGE_SIZE"),
+        (crm_copper::PROVIDER, "%73ort_by"),
+        (crm_pipedrive::PROVIDER, "%20Start"),
+        (crm_salesforce::PROVIDER, "Q"),
+        (crm_zoho::PROVIDER, "Per_Page"),
     ] {
         let r = app.leads(provider, &format!("remote_query[{key}]=1")).await;
         let body = refused_without_a_call(&app, provider, &r);
@@ -203,12 +207,12 @@ async fn remote_query_is_guarded_alike_and_passed_as_written() {
     // Copper: a number too big for a float goes out digit for digit.
     let r = app
         .leads(
-            Provider::Copper,
+            crm_copper::PROVIDER,
             "remote_query[custom_big]=123456789012345678901234567890",
         )
         .await;
     assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
-    let sent = app.sim(Provider::Copper).requests();
+    let sent = app.sim(crm_copper::PROVIDER).requests();
     let body = &sent.last().unwrap().body;
     assert!(
         body.contains(r#""custom_big":123456789012345678901234567890"#),
@@ -217,13 +221,17 @@ async fn remote_query_is_guarded_alike_and_passed_as_written() {
 
     // Pipedrive: `SORT` is not `sort`; the default order stays and `SORT` is sent as written.
     let r = app
-        .leads(Provider::Pipedrive, "remote_query[SORT]=update_time%20DESC")
+        .leads(
+            crm_pipedrive::PROVIDER,
+            "remote_query[SORT]=update_time%20DESC",
+        )
         .await;
     assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
     let pairs = app
-        .sim(Provider::Pipedrive)
+        .sim(crm_pipedrive::PROVIDER)
         .requests()
-        .last()
+        .iter()
+        .rfind(|r| r.path.ends_with("/leads"))
         .unwrap()
         .query_pairs();
     assert!(
@@ -243,12 +251,14 @@ async fn undecodable_values_name_the_parameter_and_echoes_are_capped() {
         ("name=50%zz", "`name`: the value has a `%`"),
         ("name=%FF", "`name`: the value is not UTF-8"),
     ] {
-        let r = app.leads(Provider::Salesforce, q).await;
-        let body = refused_without_a_call(&app, Provider::Salesforce, &r);
+        let r = app.leads(crm_salesforce::PROVIDER, q).await;
+        let body = refused_without_a_call(&app, crm_salesforce::PROVIDER, &r);
         assert!(message(&body).contains(needle), "{q}: {body}");
     }
     let key = "k".repeat(60_000);
-    let r = app.leads(Provider::Salesforce, &format!("{key}=1")).await;
-    refused_without_a_call(&app, Provider::Salesforce, &r);
+    let r = app
+        .leads(crm_salesforce::PROVIDER, &format!("{key}=1"))
+        .await;
+    refused_without_a_call(&app, crm_salesforce::PROVIDER, &r);
     assert!(r.body.len() < 2_000, "{} bytes", r.body.len());
 }

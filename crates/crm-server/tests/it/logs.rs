@@ -1,7 +1,7 @@
 //! Request logs carry the request id, account, provider, status and duration, and never a secret.
 
 use crate::support::*;
-use crm_core::{Error, Provider, RemoteResponse};
+use crm_core::{Error, RemoteResponse};
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use tracing_subscriber::fmt::MakeWriter;
@@ -95,7 +95,7 @@ async fn traffic() {
         .await;
     assert_eq!(wrong.status, 401);
     app.acme.fail_with(|| Error::Unauthorized {
-        provider: Provider::Pipedrive,
+        provider: crm_pipedrive::PROVIDER,
         message: "rejected".into(),
         remote: Some(RemoteResponse::new(401, b"PROVIDER-BODY-SECRET", None)),
     });

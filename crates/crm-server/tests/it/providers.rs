@@ -10,7 +10,7 @@ use crm_core::{CursorCodec, Provider};
 use crm_server::connectors::ProviderFactory;
 use crm_server::sandbox::{self, sandbox_account, Sandbox};
 use crm_server::{AppState, Auth, Store};
-use crm_sim::{Faults, SimConfig, SimProvider, Trigger};
+use crm_sim::{Faults, SimConfig, Trigger};
 use insta::assert_json_snapshot;
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -60,12 +60,10 @@ impl SimApp {
     }
 
     pub fn sim(&self, provider: Provider) -> &crm_sim::SimHandle {
-        self.sandbox.cluster.get(match provider {
-            Provider::Copper => SimProvider::Copper,
-            Provider::Pipedrive => SimProvider::Pipedrive,
-            Provider::Salesforce => SimProvider::Salesforce,
-            Provider::Zoho => SimProvider::Zoho,
-        })
+        self.sandbox
+            .cluster
+            .by_id(provider.as_str())
+            .expect("every provider has a simulator")
     }
 
     pub async fn get(&self, uri: &str) -> Reply {
@@ -132,7 +130,7 @@ impl SimApp {
 #[tokio::test]
 async fn each_provider_first_page() {
     let app = SimApp::new().await;
-    for provider in Provider::ALL {
+    for provider in crate::support::ALL_PROVIDERS {
         let r = app.leads(provider, "limit=2").await;
         assert_eq!(
             r.status,
@@ -153,7 +151,7 @@ async fn each_provider_first_page() {
 #[tokio::test]
 async fn each_provider_pages_to_the_end() {
     let app = SimApp::new().await;
-    for provider in Provider::ALL {
+    for provider in crate::support::ALL_PROVIDERS {
         let (leads, pages) = app
             .all(provider, "limit=7&truto_ignore_remote_data=true")
             .await;
@@ -244,7 +242,7 @@ fn cases(provider: Provider, leads: &[Value]) -> Vec<Case> {
         ]
     };
     match provider {
-        Provider::Copper => {
+        crm_copper::PROVIDER => {
             out.push(owner);
             let (lead, first) = leads
                 .iter()
@@ -264,13 +262,13 @@ fn cases(provider: Provider, leads: &[Value]) -> Vec<Case> {
             out.extend(time_cases("updated_at", leads));
             out.push(email_case(provider, leads));
         }
-        Provider::Pipedrive => {
+        crm_pipedrive::PROVIDER => {
             out.push(owner);
             out.push(eq_case("contact[id]", &["contact", "id"]));
             out.push(eq_case("organization[id]", &["account", "id"]));
             out.push(eq_case("organization", &["account", "id"]));
         }
-        Provider::Salesforce => {
+        crm_salesforce::PROVIDER => {
             out.push(owner);
             out.push(eq_case("account[id]", &["account", "id"]));
             out.push(eq_case("lead_source", &["lead_source"]));
@@ -309,7 +307,8 @@ fn cases(provider: Provider, leads: &[Value]) -> Vec<Case> {
                 check: Box::new(|l| l["custom_fields"].is_object()),
             });
         }
-        Provider::Zoho => {}
+        crm_zoho::PROVIDER => {}
+        other => panic!("no filter cases for {other}"),
     }
     out
 }
@@ -354,7 +353,7 @@ async fn each_filter_against_the_simulators() {
     let app = SimApp::new().await;
     let mut summary = Vec::new();
     let mut filters_seen = std::collections::BTreeSet::new();
-    for provider in Provider::ALL {
+    for provider in crate::support::ALL_PROVIDERS {
         let (leads, _) = app
             .all(provider, "limit=100&truto_ignore_remote_data=true")
             .await;
@@ -395,7 +394,7 @@ async fn each_filter_against_the_simulators() {
     // custom_fields[...]: a value read from the leads' own custom fields.
     let (with_custom, _) = app
         .all(
-            Provider::Salesforce,
+            crm_salesforce::PROVIDER,
             "include_custom_fields=true&limit=100&truto_ignore_remote_data=true",
         )
         .await;
@@ -416,7 +415,7 @@ async fn each_filter_against_the_simulators() {
     );
     let (found, _) = app
         .all(
-            Provider::Salesforce,
+            crm_salesforce::PROVIDER,
             &format!("{query}&limit=100&truto_ignore_remote_data=true"),
         )
         .await;
@@ -442,12 +441,13 @@ fn inject(app: &SimApp, provider: Provider, fault: &str) {
     sim.set_api_key_valid(true);
     match fault {
         "401" => match provider {
-            Provider::Copper | Provider::Pipedrive => sim.set_api_key_valid(false),
+            crm_copper::PROVIDER | crm_pipedrive::PROVIDER => sim.set_api_key_valid(false),
             // OAuth: the token expired and the refresh token was revoked.
-            Provider::Salesforce | Provider::Zoho => {
+            crm_salesforce::PROVIDER | crm_zoho::PROVIDER => {
                 sim.update_faults(|f| f.refresh_revoked = true);
                 sim.expire_access_token();
             }
+            other => panic!("no 401 fault for {other}"),
         },
         "429" => sim.update_faults(|f| {
             f.rate_limit = Trigger::Always;
@@ -476,7 +476,7 @@ async fn provider_failures_through_the_real_connectors() {
     )
     .await;
     let mut summary = Vec::new();
-    for provider in Provider::ALL {
+    for provider in crate::support::ALL_PROVIDERS {
         for (fault, status) in [
             ("401", 401),
             ("429", 429),
@@ -537,7 +537,7 @@ async fn provider_failures_through_the_real_connectors() {
 #[tokio::test]
 async fn an_expired_token_is_refreshed_and_written_back() {
     let app = SimApp::new().await;
-    for provider in [Provider::Salesforce, Provider::Zoho] {
+    for provider in [crm_salesforce::PROVIDER, crm_zoho::PROVIDER] {
         let id = sandbox_account(provider);
         let before = app.store.account(id).await.unwrap().unwrap();
         assert_eq!(app.leads(provider, "limit=1").await.status, 200);
@@ -574,7 +574,7 @@ async fn an_expired_token_is_refreshed_and_written_back() {
 #[tokio::test]
 async fn meta_reads_each_providers_capabilities() {
     let app = SimApp::new().await;
-    for provider in Provider::ALL {
+    for provider in crate::support::ALL_PROVIDERS {
         let r = app
             .get(&format!(
                 "/unified/crm/leads/meta?integrated_account_id={}",
@@ -583,7 +583,7 @@ async fn meta_reads_each_providers_capabilities() {
             .await;
         assert_eq!(r.status, 200);
         let body = r.json();
-        let caps = crm_server::connectors::capabilities(provider);
+        let caps = crm_providers::get(provider.as_str()).unwrap().capabilities;
         assert_eq!(body["provider"], provider.as_str());
         assert_eq!(body["max_page_size"], caps.max_page_size);
         assert_eq!(
@@ -597,14 +597,14 @@ async fn meta_reads_each_providers_capabilities() {
 #[tokio::test]
 async fn unsupported_filters_name_the_real_supporters() {
     let app = SimApp::new().await;
-    let r = app.leads(Provider::Zoho, "owner[id]=1").await;
+    let r = app.leads(crm_zoho::PROVIDER, "owner[id]=1").await;
     assert_eq!(r.status, 400);
     assert_eq!(
         r.json()["message"],
         "the filter `owner[id]` is not supported for Zoho CRM accounts (it is supported by Copper, Pipedrive, Salesforce); remove it from the request"
     );
     let r = app
-        .leads(Provider::Copper, "converted_at[gte]=2024-01-01")
+        .leads(crm_copper::PROVIDER, "converted_at[gte]=2024-01-01")
         .await;
     assert_eq!(r.status, 400);
     assert!(r.json()["message"]
@@ -612,7 +612,7 @@ async fn unsupported_filters_name_the_real_supporters() {
         .unwrap()
         .contains("it is supported by Salesforce"));
     assert_eq!(
-        app.sim(Provider::Zoho).stats().requests,
+        app.sim(crm_zoho::PROVIDER).stats().requests,
         0,
         "refused before any request"
     );
@@ -623,7 +623,7 @@ async fn logs_of_real_provider_calls_hold_no_secrets() {
     let mut secrets = Vec::new();
     let logs = crate::logs::captured(false, async {
         let app = SimApp::new().await;
-        for provider in Provider::ALL {
+        for provider in crate::support::ALL_PROVIDERS {
             let c = app.sim(provider).credentials();
             secrets.extend(
                 [c.access_token, c.refresh_token, c.client_secret, c.api_key]
@@ -633,12 +633,15 @@ async fn logs_of_real_provider_calls_hold_no_secrets() {
             assert_eq!(app.leads(provider, "limit=2").await.status, 200);
         }
         // A refresh: the old and the new tokens must both stay out of the logs.
-        app.sim(Provider::Salesforce).expire_access_token();
-        assert_eq!(app.leads(Provider::Salesforce, "limit=2").await.status, 200);
-        let c = app.sim(Provider::Salesforce).credentials();
+        app.sim(crm_salesforce::PROVIDER).expire_access_token();
+        assert_eq!(
+            app.leads(crm_salesforce::PROVIDER, "limit=2").await.status,
+            200
+        );
+        let c = app.sim(crm_salesforce::PROVIDER).credentials();
         secrets.extend([c.access_token, c.refresh_token].into_iter().flatten());
-        inject(&app, Provider::Copper, "401");
-        assert_eq!(app.leads(Provider::Copper, "limit=2").await.status, 401);
+        inject(&app, crm_copper::PROVIDER, "401");
+        assert_eq!(app.leads(crm_copper::PROVIDER, "limit=2").await.status, 401);
     })
     .await;
     assert!(secrets.len() >= 8);

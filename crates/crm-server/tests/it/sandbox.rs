@@ -4,7 +4,7 @@
 use crate::cli::Shared;
 use clap::Parser;
 use crm_server::cli::{self, Cli};
-use crm_server::sandbox::SANDBOX_ACCOUNTS;
+use crm_server::sandbox::sandbox_accounts;
 
 #[tokio::test]
 async fn sandbox_serves_the_four_accounts_without_a_key() {
@@ -39,7 +39,7 @@ async fn sandbox_serves_the_four_accounts_without_a_key() {
     insta::assert_snapshot!("sandbox_banner", banner.replace(&port, "PORT"));
 
     let client = reqwest::Client::new();
-    for (provider, id) in SANDBOX_ACCOUNTS {
+    for (provider, id) in sandbox_accounts() {
         // Exactly the banner's command for this account.
         let url = format!("{base}/unified/crm/leads?integrated_account_id={id}&limit=2");
         assert!(banner.contains(&url), "{url}");
@@ -84,7 +84,7 @@ async fn head_requests_never_reach_a_provider() {
         sims.iter().map(|p| cluster.get(*p).stats().requests).sum()
     };
     let mut conn = server.connect().await;
-    for (_, id) in SANDBOX_ACCOUNTS {
+    for (_, id) in sandbox_accounts() {
         for path in [
             format!("/unified/crm/leads?integrated_account_id={id}&limit=2"),
             format!("/unified/crm/leads/meta?integrated_account_id={id}"),
@@ -104,7 +104,7 @@ async fn head_requests_never_reach_a_provider() {
         assert_eq!(conn.reply_to_head().await.status, 200, "{path}");
     }
     // Other methods get the same 405 with the envelope.
-    let (_, id) = SANDBOX_ACCOUNTS[0];
+    let (_, id) = sandbox_accounts().next().unwrap();
     conn.send(
         format!("DELETE /unified/crm/leads?integrated_account_id={id} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
             .as_bytes(),

@@ -6,7 +6,7 @@
 //! same PostgreSQL database.
 
 use crate::support::*;
-use crm_core::{CursorCodec, Provider};
+use crm_core::CursorCodec;
 use crm_server::store::{key_hash, Account, AccountsFile, Credentials, Store};
 use secrecy::{ExposeSecret, SecretString};
 use uuid::Uuid;
@@ -44,7 +44,7 @@ fn sample_account(tenant: &str) -> Account {
     let mut a = Account::new(
         Uuid::new_v4(),
         tenant,
-        Provider::Salesforce,
+        crm_salesforce::PROVIDER,
         "https://acme.my.salesforce.com",
         Credentials {
             access_token: Some("at-TOPSECRET".into()),
@@ -87,7 +87,7 @@ async fn store_suite(url: &str) {
     assert_eq!(store.put_account(&account).await.unwrap(), 1);
     let back = store.account(account.id).await.unwrap().unwrap();
     assert_eq!(back.tenant, acme);
-    assert_eq!(back.provider, Provider::Salesforce);
+    assert_eq!(back.provider, crm_salesforce::PROVIDER);
     assert_eq!(back.base_url, "https://acme.my.salesforce.com");
     assert_eq!(back.expires_at, account.expires_at);
     assert_eq!(back.api_version.as_deref(), Some("60.0"));
@@ -322,7 +322,7 @@ async fn cursor_codec_from_the_stored_secret_is_stable() {
             .unwrap(),
     );
     let binding = crm_core::cursor::CursorBinding {
-        provider: Provider::Zoho,
+        provider: crm_zoho::PROVIDER,
         account: "a",
         fingerprint: [1; 16],
     };

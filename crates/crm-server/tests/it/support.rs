@@ -6,10 +6,10 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
 use axum::Router;
 use crm_core::capabilities::{FilterSupport, ResponseField, EQ};
-use crm_core::cursor::{state_from, state_to};
 use crm_core::{
-    Address, Capabilities, Connector, CursorCodec, EmailAddress, Error, Field, FilterKey, Lead,
-    MapError, MapOptions, Operator, PageRequest, PhoneNumber, Provider, RateLimit, RawPage, Ref,
+    Address, Capabilities, Connector, CursorCodec, DynConnector, EmailAddress, Error, Field,
+    FilterKey, Lead, MapError, MapOptions, Operator, PageRequest, PhoneNumber, Provider, RateLimit,
+    RawPage, Ref,
 };
 use crm_server::registry::ConnectorFactory;
 use crm_server::store::{Account, Credentials, Store};
@@ -24,6 +24,14 @@ use std::time::Duration;
 use tower::ServiceExt;
 use uuid::Uuid;
 
+/// Every provider of the default build, ordered by id.
+pub const ALL_PROVIDERS: [Provider; 4] = [
+    crm_copper::PROVIDER,
+    crm_pipedrive::PROVIDER,
+    crm_salesforce::PROVIDER,
+    crm_zoho::PROVIDER,
+];
+
 pub const ACME_KEY: &str = "acme-key-0123456789";
 pub const GLOBEX_KEY: &str = "globex-key-0123456789";
 /// The fake account of tenant acme.
@@ -35,7 +43,7 @@ pub const ACCOUNT_TOKEN: &str = "provider-token-TOPSECRET";
 
 /// Capabilities of the test double: owner (equality) and created_at (gte/lte only).
 pub static FAKE_CAPS: Capabilities = Capabilities {
-    provider: Provider::Pipedrive,
+    provider: crm_pipedrive::PROVIDER,
     filters: &[
         FilterSupport {
             filter: FilterKey::OwnerId,
@@ -61,11 +69,12 @@ pub static FAKE_CAPS: Capabilities = Capabilities {
     max_page_size: 4,
     natural_page_size: 3,
     reserved_remote_query: &[],
+    enrichment: None,
 };
 
 /// Other providers as the test double's world knows them, for "supported by" messages.
 pub static OTHER_CAPS: Capabilities = Capabilities {
-    provider: Provider::Salesforce,
+    provider: crm_salesforce::PROVIDER,
     filters: &[
         FilterSupport {
             filter: FilterKey::OwnerId,
@@ -82,12 +91,15 @@ pub static OTHER_CAPS: Capabilities = Capabilities {
     max_page_size: 2000,
     natural_page_size: 2000,
     reserved_remote_query: &[],
+    enrichment: None,
 };
 
-#[derive(Serialize, Deserialize)]
-struct State {
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct State {
     offset: usize,
 }
+
+impl crm_core::PagingState for State {}
 
 type ErrorMaker = Box<dyn Fn() -> Error + Send + Sync>;
 
@@ -127,11 +139,16 @@ impl Fake {
 
 #[async_trait]
 impl Connector for Fake {
+    type State = State;
+
     fn capabilities(&self) -> &'static Capabilities {
         &FAKE_CAPS
     }
 
-    async fn fetch_page(&self, request: PageRequest<'_>) -> crm_core::Result<RawPage> {
+    async fn fetch_page(
+        &self,
+        request: PageRequest<'_, State>,
+    ) -> crm_core::Result<RawPage<State>> {
         self.fetches.fetch_add(1, Ordering::SeqCst);
         self.page_sizes.lock().unwrap().push(request.page_size);
         let delay = *self.delay.lock().unwrap();
@@ -141,10 +158,7 @@ impl Connector for Fake {
         if let Some(make) = self.fail.lock().unwrap().as_ref() {
             return Err(make());
         }
-        let offset = match request.state {
-            Some(s) => state_from::<State>(s.clone(), Provider::Pipedrive)?.offset,
-            None => 0,
-        };
+        let offset = request.state.map_or(0, |s| s.offset);
         let size = request.page_size.unwrap_or(FAKE_CAPS.natural_page_size) as usize;
         let owner = request.query.filters.owner_id.clone();
         let ids: Vec<usize> = (0..self.total)
@@ -164,7 +178,7 @@ impl Connector for Fake {
             .collect();
         Ok(RawPage {
             records,
-            next: (end < ids.len()).then(|| state_to(&State { offset: end })),
+            next: (end < ids.len()).then_some(State { offset: end }),
             rate_limit: self.rate_limit,
         })
     }
@@ -207,11 +221,11 @@ impl Connector for Fake {
 /// Hands out the registered test doubles by account id.
 #[derive(Debug, Default)]
 pub struct FakeFactory {
-    pub connectors: Mutex<HashMap<Uuid, Arc<dyn Connector>>>,
+    pub connectors: Mutex<HashMap<Uuid, Arc<dyn DynConnector>>>,
 }
 
 impl ConnectorFactory for FakeFactory {
-    fn build(&self, account: &Account) -> crm_core::Result<Arc<dyn Connector>> {
+    fn build(&self, account: &Account) -> crm_core::Result<Arc<dyn DynConnector>> {
         self.connectors
             .lock()
             .unwrap()
@@ -289,7 +303,7 @@ impl TestApp {
                 .put_account(&Account::new(
                     id,
                     tenant,
-                    Provider::Pipedrive,
+                    crm_pipedrive::PROVIDER,
                     "http://127.0.0.1:9",
                     credentials(),
                 ))
@@ -299,7 +313,7 @@ impl TestApp {
                 .connectors
                 .lock()
                 .unwrap()
-                .insert(id, fake as Arc<dyn Connector>);
+                .insert(id, fake as Arc<dyn DynConnector>);
         }
         let state = AppState::new(
             store.clone(),

@@ -2,7 +2,7 @@
 //! would override the connector, and cursors that were forged or altered.
 
 use crate::support::*;
-use crm_core::{Error, FilterKey, LeadQuery, Provider};
+use crm_core::{Error, FilterKey, LeadQuery};
 use serde_json::json;
 
 #[tokio::test]
@@ -18,7 +18,7 @@ async fn owner_filter_is_unsupported_and_nothing_is_sent() {
             err,
             Error::UnsupportedFilter {
                 filter: FilterKey::OwnerId,
-                provider: Provider::Zoho,
+                provider: crm_zoho::PROVIDER,
                 ..
             }
         ),

@@ -2,8 +2,8 @@
 
 use crm_core::cursor::CursorBinding;
 use crm_core::{
-    list_page, render, CursorCodec, Error, LeadQuery, ListContext, ListedPage, Provider,
-    ResponseFormat, ResponseOptions,
+    list_page, render, CursorCodec, Error, LeadQuery, ListContext, ListedPage, ResponseFormat,
+    ResponseOptions,
 };
 use crm_testkit::{fixture_path, replay, Replay, Scenario};
 use crm_zoho::{Config, ZohoConnector};
@@ -105,7 +105,7 @@ pub fn cursor_state(cursor: &str, query: &LeadQuery) -> Value {
 /// What a cursor for `query` is bound to (to forge cursors in tests).
 pub fn binding(query: &LeadQuery) -> CursorBinding<'static> {
     CursorBinding {
-        provider: Provider::Zoho,
+        provider: crm_zoho::PROVIDER,
         account: ACCOUNT,
         fingerprint: query.fingerprint(),
     }

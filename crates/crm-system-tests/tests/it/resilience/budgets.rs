@@ -20,7 +20,7 @@ fn default_limiter(provider: SimProvider) -> RequestLimiter {
 }
 
 /// Each page of a walk as the connector returned it, stopping at the first error.
-async fn pages(connector: &dyn crm_core::Connector) -> (Vec<RawPage>, Option<crm_core::Error>) {
+async fn pages(connector: &dyn crm_core::DynConnector) -> (Vec<RawPage>, Option<crm_core::Error>) {
     let query = super::support::query();
     let mut stream = std::pin::pin!(crm_core::stream_pages(connector, &query));
     let mut out = Vec::new();

@@ -1,11 +1,12 @@
 //! What every fault scenario needs: a simulator, a connector on it with fast retries and shared
 //! counters, a full walk, and one table cell to report.
 
+use crm_core::transport::RefreshSettings;
 use crm_core::transport::{
     OAuthCredentials, OAuthSettings, RequestLimiter, RetryPolicy, TokenSet, TransportOptions,
     TransportStats,
 };
-use crm_core::{Connector, Lead, LeadQuery, PageRequest, RawPage};
+use crm_core::{DynConnector, Lead, LeadQuery, PageRequest, RawPage};
 use crm_sim::{Faults, SimConfig, SimHandle, SimProvider};
 use futures::TryStreamExt;
 use secrecy::SecretString;
@@ -100,7 +101,7 @@ impl Setup {
 /// A connector on a simulator, with the counters a scenario reads.
 #[derive(Debug)]
 pub struct Client {
-    pub connector: Arc<dyn Connector>,
+    pub connector: Arc<dyn DynConnector>,
     pub stats: Arc<TransportStats>,
     /// The refreshing credentials (OAuth providers).
     pub oauth: Option<Arc<OAuthCredentials>>,
@@ -132,14 +133,14 @@ pub fn connect(sim: &SimHandle, setup: Setup) -> Client {
             ..options.clone()
         }
     };
-    let connector: Arc<dyn Connector> = match sim.provider() {
+    let connector: Arc<dyn DynConnector> = match sim.provider() {
         SimProvider::Copper => {
             let config = crm_copper::Config::new(secret(c.api_key), secret(c.user_email))
                 .with_base_url(base);
             Arc::new(crm_copper::CopperConnector::with_options(config, &options).expect("copper"))
         }
         SimProvider::Pipedrive => {
-            let refresh = crm_pipedrive::OAuthRefresh::new(
+            let refresh = RefreshSettings::new(
                 c.client_id.unwrap_or_default(),
                 secret(c.client_secret),
                 secret(c.refresh_token),
@@ -158,12 +159,12 @@ pub fn connect(sim: &SimHandle, setup: Setup) -> Client {
         }
         SimProvider::Salesforce => {
             let config = crm_salesforce::Config::new(base, secret(c.access_token)).with_refresh(
-                crm_salesforce::RefreshSettings {
-                    token_url: c.token_url.unwrap_or_default(),
-                    client_id: c.client_id.unwrap_or_default(),
-                    client_secret: secret(c.client_secret),
-                    refresh_token: secret(c.refresh_token),
-                },
+                RefreshSettings::new(
+                    c.client_id.unwrap_or_default(),
+                    secret(c.client_secret),
+                    secret(c.refresh_token),
+                )
+                .with_token_url(c.token_url.unwrap_or_default()),
             );
             let options = with_oauth(
                 config
@@ -178,13 +179,13 @@ pub fn connect(sim: &SimHandle, setup: Setup) -> Client {
         }
         SimProvider::Zoho => {
             let config = crm_zoho::Config::new(base, secret(c.access_token)).with_refresh(
-                crm_zoho::RefreshConfig {
-                    client_id: c.client_id.unwrap_or_default(),
-                    client_secret: secret(c.client_secret),
-                    refresh_token: secret(c.refresh_token),
-                    // The simulator is its own accounts server.
-                    accounts_server: Some(base.to_owned()),
-                },
+                RefreshSettings::new(
+                    c.client_id.unwrap_or_default(),
+                    secret(c.client_secret),
+                    secret(c.refresh_token),
+                )
+                // The simulator is its own accounts server.
+                .with_token_url(format!("{base}/oauth/v2/token")),
             );
             let settings = config
                 .oauth_settings()
@@ -210,7 +211,7 @@ pub fn query() -> LeadQuery {
 }
 
 /// Every lead, page after page, through core's pipeline (mapping included).
-pub async fn walk(connector: &dyn Connector) -> crm_core::Result<Vec<Lead>> {
+pub async fn walk(connector: &dyn DynConnector) -> crm_core::Result<Vec<Lead>> {
     let query = query();
     crm_core::stream_leads(connector, &query)
         .try_collect()
@@ -218,7 +219,7 @@ pub async fn walk(connector: &dyn Connector) -> crm_core::Result<Vec<Lead>> {
 }
 
 /// The first page only.
-pub async fn first_page(connector: &dyn Connector) -> crm_core::Result<RawPage> {
+pub async fn first_page(connector: &dyn DynConnector) -> crm_core::Result<RawPage> {
     let query = query();
     let caps = connector.capabilities();
     connector

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use crm_core::{Connector, Lead};
+use crm_core::{DynConnector, Lead};
 use crm_pipedrive::{Config, PipedriveConnector};
 use crm_sim::{SimConfig, SimProvider};
 use proptest::prelude::*;
@@ -158,7 +158,7 @@ fn every_page_of_filtered_leads_equals_the_simulators_set() {
     .unwrap_or_else(|e| panic!("unfiltered walk: {e}"));
 
     support::run_cases("pipedrive", CASES, cases(&records), |case| {
-        let connector: &dyn Connector = if case.oauth { &by_oauth } else { &by_token };
+        let connector: &dyn DynConnector = if case.oauth { &by_oauth } else { &by_token };
         let want = expected(&records, &case);
         rt.block_on(support::check_walks(
             connector,

@@ -8,8 +8,8 @@ use std::fmt::Debug;
 
 use chrono::{DateTime, FixedOffset, Utc};
 use crm_core::{
-    list_page, stream_leads, stream_pages_prefetch, Connector, CursorCodec, Items, Lead, LeadQuery,
-    ListContext, ListRequest, ResponseFormat,
+    list_page, stream_leads, stream_pages_prefetch, CursorCodec, DynConnector, Items, Lead,
+    LeadQuery, ListContext, ListRequest, ResponseFormat,
 };
 use futures::TryStreamExt;
 use proptest::prelude::*;
@@ -82,7 +82,7 @@ impl Walk {
 /// back in the next query string, until `next_cursor` is null. Each page must respect the page
 /// size (`limit` clamped to the provider's maximum) and carry each lead's raw record.
 pub async fn walk_list_page(
-    connector: &dyn Connector,
+    connector: &dyn DynConnector,
     params: &[(String, String)],
     max_pages: usize,
 ) -> Result<Walk, String> {
@@ -136,7 +136,7 @@ pub async fn walk_list_page(
 }
 
 /// Every lead through `crm_core::stream_leads`.
-pub async fn walk_stream(connector: &dyn Connector, query: &LeadQuery) -> Result<Walk, String> {
+pub async fn walk_stream(connector: &dyn DynConnector, query: &LeadQuery) -> Result<Walk, String> {
     let leads: Vec<Lead> = stream_leads(connector, query)
         .try_collect()
         .await
@@ -145,7 +145,10 @@ pub async fn walk_stream(connector: &dyn Connector, query: &LeadQuery) -> Result
 }
 
 /// Every lead through `crm_core::stream_pages_prefetch` with [`PREFETCH`] pages in flight.
-pub async fn walk_prefetch(connector: &dyn Connector, query: &LeadQuery) -> Result<Walk, String> {
+pub async fn walk_prefetch(
+    connector: &dyn DynConnector,
+    query: &LeadQuery,
+) -> Result<Walk, String> {
     let pages: Vec<_> = stream_pages_prefetch(connector, query, PREFETCH)
         .try_collect()
         .await
@@ -203,7 +206,7 @@ pub struct Tally {
 /// Walks `params` three ways and checks each against `want` (ids in the connector's declared
 /// order); `check_lead` compares each lead of the first walk with the simulator's record.
 pub async fn check_walks(
-    connector: &dyn Connector,
+    connector: &dyn DynConnector,
     params: &[(String, String)],
     want: &[String],
     check_lead: &(dyn Fn(&Lead) -> Result<(), String> + Sync),

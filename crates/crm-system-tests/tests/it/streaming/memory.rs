@@ -37,7 +37,7 @@
 
 use std::time::Instant;
 
-use crm_core::{stream_leads, stream_pages_prefetch, Connector, Lead, LeadQuery};
+use crm_core::{stream_leads, stream_pages_prefetch, DynConnector, Lead, LeadQuery};
 use crm_sim::{Faults, SimProvider};
 use futures::{StreamExt, TryStreamExt};
 
@@ -130,7 +130,7 @@ impl Checker<'_> {
 
 async fn walk(
     label: &'static str,
-    connector: &dyn Connector,
+    connector: &dyn DynConnector,
     query: &LeadQuery,
     expected: &[String],
     prefetch: bool,

@@ -31,7 +31,7 @@
 use std::time::{Duration, Instant};
 
 use crm_core::transport::RequestLimiter;
-use crm_core::{stream_leads, stream_pages_prefetch, Connector, Lead, LeadQuery};
+use crm_core::{stream_leads, stream_pages_prefetch, DynConnector, Lead, LeadQuery};
 use crm_sim::{Faults, SimHandle, SimProvider};
 use futures::TryStreamExt;
 
@@ -102,7 +102,7 @@ async fn timed(
     expected: &[String],
 ) -> Run {
     let connector = support::connector(sim, limiter);
-    let connector: &dyn Connector = connector.as_ref();
+    let connector: &dyn DynConnector = connector.as_ref();
     let query = LeadQuery {
         limit: Some(PAGE as u32),
         ..LeadQuery::default()

@@ -1,7 +1,7 @@
 //! The documentation's "Supported in" lists (`spec/leads-capabilities.json`, copied from the
 //! endpoint documentation) as the floor every connector's [`Capabilities`] must reach.
 
-use crate::capabilities::Capabilities;
+use crm_core::Capabilities;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -51,9 +51,9 @@ pub fn assert_covers_seed(caps: &Capabilities) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::capabilities::{FilterSupport, ResponseField, EQ};
-    use crate::provider::Provider;
-    use crate::query::FilterKey;
+    use crm_core::capabilities::{FilterSupport, ResponseField, EQ};
+
+    use crm_core::FilterKey;
 
     #[test]
     fn seed_names_are_all_known() {
@@ -69,7 +69,7 @@ mod tests {
     #[test]
     fn a_connector_declaring_too_little_is_caught() {
         static CAPS: Capabilities = Capabilities {
-            provider: Provider::Pipedrive,
+            provider: crm_core::provider!("pipedrive", "Pipedrive"),
             filters: &[FilterSupport {
                 filter: FilterKey::OwnerId,
                 operators: EQ,
@@ -79,6 +79,7 @@ mod tests {
             max_page_size: 500,
             natural_page_size: 100,
             reserved_remote_query: &[],
+            enrichment: None,
         };
         let missing = missing_from(&CAPS);
         assert!(missing.contains(&"query filter `contact.id`".to_string()));
