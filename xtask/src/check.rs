@@ -280,14 +280,15 @@ fn scan_json(place: &str, text: &str, findings: &mut Vec<String>) {
     }
 }
 
-/// Strips an authorization scheme (`Bearer `, `Zoho-oauthtoken `, `Basic `) from a value.
+/// Strips an authorization scheme (`Bearer `, `Basic `, `Token `, a provider's own) from a value.
 fn without_scheme(value: &str) -> &str {
     let trimmed = value.trim();
     match trimmed.split_once(' ') {
         Some((scheme, rest))
-            if ["bearer", "zoho-oauthtoken", "basic", "token"]
+            if ["basic", "token"]
                 .iter()
-                .any(|s| s.eq_ignore_ascii_case(scheme)) =>
+                .any(|s| s.eq_ignore_ascii_case(scheme))
+                || text::auth_schemes().any(|s| s.trim_end().eq_ignore_ascii_case(scheme)) =>
         {
             rest.trim()
         }

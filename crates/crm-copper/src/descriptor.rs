@@ -59,6 +59,7 @@ pub static DESCRIPTOR: Descriptor = Descriptor {
         ],
         host_suffixes: &["copper.com", "prosperworks.com"],
         host_labels: &[],
+        auth_schemes: &[],
     },
 };
 

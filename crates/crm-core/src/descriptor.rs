@@ -145,6 +145,8 @@ pub struct Scrub {
     /// Host labels that identify the provider on any top-level domain (`zohoapis` in
     /// `www.zohoapis.eu`).
     pub host_labels: &'static [&'static str],
+    /// Authorization schemes besides `Bearer` whose token must never reach a fixture.
+    pub auth_schemes: &'static [&'static str],
 }
 
 /// What a scrub rule's field holds, which decides the fake the fixture scrubber puts in.
@@ -345,6 +347,7 @@ mod tests {
                 rules: &[],
                 host_suffixes: &[],
                 host_labels: &[],
+                auth_schemes: &[],
             },
         }
     }

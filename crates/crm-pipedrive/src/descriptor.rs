@@ -92,6 +92,7 @@ pub static DESCRIPTOR: Descriptor = Descriptor {
         ],
         host_suffixes: &["pipedrive.com"],
         host_labels: &[],
+        auth_schemes: &[],
     },
 };
 

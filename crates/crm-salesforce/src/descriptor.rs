@@ -86,6 +86,7 @@ pub static DESCRIPTOR: Descriptor = Descriptor {
             "salesforce-sites.com",
         ],
         host_labels: &[],
+        auth_schemes: &[],
     },
 };
 

@@ -31,7 +31,7 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 #[command(
     name = "crm-server",
     version,
-    about = "Unified CRM leads API: GET /unified/crm/leads over Copper, Pipedrive, Salesforce and Zoho CRM accounts.",
+    about = "Unified CRM leads API: GET /unified/crm/leads over the connected accounts of every CRM this build includes.",
     args_conflicts_with_subcommands = true
 )]
 pub struct Cli {

@@ -85,6 +85,7 @@ pub static DESCRIPTOR: Descriptor = Descriptor {
         ],
         host_suffixes: &[],
         host_labels: &["zoho", "zohoapis", "zohocloud", "zohopublic"],
+        auth_schemes: &["Zoho-oauthtoken"],
     },
 };
 

@@ -187,7 +187,7 @@ pub fn find_hosts(text: &str) -> Vec<Range<usize>> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SecretKind {
     Jwt,
-    SalesforceSession,
+    OrgSession,
     AwsKey,
     AuthorizationToken,
 }
@@ -196,7 +196,7 @@ impl SecretKind {
     pub fn describe(self) -> &'static str {
         match self {
             SecretKind::Jwt => "a JWT",
-            SecretKind::SalesforceSession => "a Salesforce session id",
+            SecretKind::OrgSession => "an org session id (org id, `!`, token)",
             SecretKind::AwsKey => "an AWS access key id",
             SecretKind::AuthorizationToken => "a bearer / OAuth token",
         }
@@ -223,7 +223,7 @@ fn run(bytes: &[u8], from: usize, pred: impl Fn(u8) -> bool) -> usize {
     end
 }
 
-/// Every secret-looking token: JWTs, Salesforce session ids (`00D…!…`), AWS access key ids and
+/// Every secret-looking token: JWTs, org session ids (`00D…!…`), AWS access key ids and
 /// the token after `Bearer ` / `Zoho-oauthtoken ` (any length; callers judge placeholders).
 pub fn find_secrets(text: &str) -> Vec<SecretMatch> {
     let bytes = text.as_bytes();
@@ -233,7 +233,7 @@ pub fn find_secrets(text: &str) -> Vec<SecretMatch> {
         let at_boundary = text.is_char_boundary(i) && (i == 0 || !is_b64url(bytes[i - 1]));
         if at_boundary {
             if let Some(m) = jwt_at(bytes, i)
-                .or_else(|| salesforce_session_at(bytes, i))
+                .or_else(|| org_session_at(bytes, i))
                 .or_else(|| aws_key_at(bytes, i))
                 .or_else(|| auth_token_at(text, i))
             {
@@ -271,7 +271,7 @@ fn jwt_at(bytes: &[u8], i: usize) -> Option<SecretMatch> {
     })
 }
 
-fn salesforce_session_at(bytes: &[u8], i: usize) -> Option<SecretMatch> {
+fn org_session_at(bytes: &[u8], i: usize) -> Option<SecretMatch> {
     if !bytes[i..].starts_with(b"00D") {
         return None;
     }
@@ -284,7 +284,7 @@ fn salesforce_session_at(bytes: &[u8], i: usize) -> Option<SecretMatch> {
     });
     (end - org_end > 20).then_some(SecretMatch {
         range: i..end,
-        kind: SecretKind::SalesforceSession,
+        kind: SecretKind::OrgSession,
     })
 }
 
@@ -299,13 +299,25 @@ fn aws_key_at(bytes: &[u8], i: usize) -> Option<SecretMatch> {
     })
 }
 
+/// `Bearer ` and every provider's own authorization schemes (from the descriptors), each with
+/// the space that follows it.
+pub fn auth_schemes() -> impl Iterator<Item = String> {
+    std::iter::once("Bearer")
+        .chain(
+            crm_providers::all()
+                .iter()
+                .flat_map(|d| d.scrub.auth_schemes.iter().copied()),
+        )
+        .map(|s| format!("{s} "))
+}
+
 fn auth_token_at(text: &str, i: usize) -> Option<SecretMatch> {
     let rest = text.get(i..)?;
-    let scheme_len = ["bearer ", "zoho-oauthtoken "]
-        .iter()
+    let scheme_len = auth_schemes()
         .find(|s| {
             rest.get(..s.len())
-                .is_some_and(|head| head.eq_ignore_ascii_case(s))
+                .and_then(|head| head.strip_suffix(' '))
+                .is_some_and(|head| head.eq_ignore_ascii_case(s.trim_end()))
         })?
         .len();
     let bytes = text.as_bytes();
@@ -398,7 +410,7 @@ mod tests {
             kinds,
             vec![
                 (SecretKind::Jwt, jwt.to_owned()),
-                (SecretKind::SalesforceSession, sf.to_owned()),
+                (SecretKind::OrgSession, sf.to_owned()),
                 (SecretKind::AwsKey, "AKIAIOSFODNN7EXAMPLE".to_owned()),
                 (SecretKind::AuthorizationToken, "abc.def-123".to_owned()),
             ]

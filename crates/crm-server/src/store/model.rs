@@ -115,7 +115,7 @@ fn validate_base_url(url: &str) -> Result<(), String> {
     let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
     if host.is_empty() || host.contains('@') || url.chars().any(|c| c.is_whitespace()) {
         return Err(format!(
-            "base_url `{url}` must be a URL with a host and without user info, like https://acme.my.salesforce.com"
+            "base_url `{url}` must be a URL with a host and without user info, like https://acme.crm.example.com"
         ));
     }
     Ok(())
