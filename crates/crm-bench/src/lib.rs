@@ -1,4 +1,4 @@
-//! Benchmark subjects for the unified leads pipeline (issue 11, DESIGN.md "Performance design").
+//! Benchmark subjects for the unified leads pipeline (parse each page once; no `Value` tree on the hot path).
 //!
 //! For each provider this crate holds:
 //!

@@ -98,14 +98,10 @@ pub fn parse_page(response: &HttpResponse) -> Result<Vec<Box<RawValue>>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use http::{HeaderMap, HeaderValue, StatusCode};
+    use http::HeaderValue;
 
     fn response(status: u16, body: &str) -> HttpResponse {
-        HttpResponse {
-            status: StatusCode::from_u16(status).unwrap(),
-            headers: HeaderMap::new(),
-            body: body.as_bytes().to_vec().into(),
-        }
+        crm_testkit::http_response(status, &[], body)
     }
 
     #[test]

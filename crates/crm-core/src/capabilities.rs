@@ -109,7 +109,7 @@ pub struct Enrichment {
     pub calls_per_page: u32,
 }
 
-/// The page size when the caller gives no `limit` (DESIGN.md).
+/// The page size when the caller gives no `limit`.
 pub const DEFAULT_PAGE_SIZE: u32 = 100;
 
 impl Capabilities {

@@ -111,18 +111,9 @@ pub fn unsuccessful(response: &HttpResponse) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use http::{HeaderMap, HeaderValue, StatusCode};
 
     fn response(status: u16, headers: &[(&'static str, &str)], text: &str) -> HttpResponse {
-        let mut map = HeaderMap::new();
-        for (name, value) in headers {
-            map.insert(*name, HeaderValue::from_str(value).unwrap());
-        }
-        HttpResponse {
-            status: StatusCode::from_u16(status).unwrap(),
-            headers: map,
-            body: text.as_bytes().to_vec().into(),
-        }
+        crm_testkit::http_response(status, headers, text)
     }
 
     #[test]

@@ -160,18 +160,13 @@ pub fn classify(response: &HttpResponse) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use http::{HeaderMap, HeaderValue, StatusCode};
 
     fn response(status: u16, text: &str, limit_info: Option<&str>) -> HttpResponse {
-        let mut headers = HeaderMap::new();
-        if let Some(v) = limit_info {
-            headers.insert("sforce-limit-info", HeaderValue::from_str(v).unwrap());
-        }
-        HttpResponse {
-            status: StatusCode::from_u16(status).unwrap(),
-            headers,
-            body: text.to_owned().into(),
-        }
+        let headers: Vec<(&str, &str)> = limit_info
+            .map(|v| ("sforce-limit-info", v))
+            .into_iter()
+            .collect();
+        crm_testkit::http_response(status, &headers, text)
     }
 
     #[test]

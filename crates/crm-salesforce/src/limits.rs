@@ -47,16 +47,9 @@ fn usage(response: &HttpResponse) -> Option<Usage> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use http::{HeaderMap, HeaderValue, StatusCode};
 
     fn answer(status: u16, info: &str) -> HttpResponse {
-        let mut headers = HeaderMap::new();
-        headers.insert(LIMIT_INFO_HEADER, HeaderValue::from_str(info).unwrap());
-        HttpResponse {
-            status: StatusCode::from_u16(status).unwrap(),
-            headers,
-            body: Default::default(),
-        }
+        crm_testkit::http_response(status, &[(LIMIT_INFO_HEADER, info)], "")
     }
 
     #[test]

@@ -147,7 +147,7 @@ pub enum AccountsCommand {
         /// The account's uuid.
         id: Uuid,
     },
-    /// Import tenants, API keys and accounts from a TOML file (DESIGN.md shape).
+    /// Import tenants, API keys and accounts from a TOML file (the README's accounts-file shape).
     Import {
         /// The accounts file.
         file: PathBuf,

@@ -128,26 +128,10 @@ impl ApiError {
         }
     }
 
-    /// The envelope's JSON as a value (tests and logs).
+    /// The envelope's JSON as a value (tests and logs): the serialized envelope itself, so there
+    /// is one definition of its shape.
     pub fn body(&self) -> Value {
-        let mut body = json!({
-            "statusCode": self.status.as_u16(),
-            "error": self.status.canonical_reason().unwrap_or("Error"),
-            "message": self.message,
-        });
-        let map = body.as_object_mut().expect("an object");
-        if self.remote {
-            map.insert("truto_is_remote_error".into(), Value::Bool(true));
-            if let Some(raw) = &self.raw_response {
-                let value = serde_json::from_str::<Value>(raw)
-                    .unwrap_or_else(|_| Value::String(raw.clone()));
-                map.insert("raw_response".into(), value);
-            }
-        }
-        if let Some(insight) = &self.insight {
-            map.insert("truto_error_insight".into(), insight.clone());
-        }
-        body
+        serde_json::to_value(self.envelope()).unwrap_or(Value::Null)
     }
 }
 

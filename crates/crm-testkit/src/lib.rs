@@ -29,6 +29,28 @@ pub use scenario::{
 };
 pub use snapshot::{settings, snapshot_value};
 
+/// A provider's answer as the connectors' error classifiers and limiters see it, for unit tests:
+/// `status`, the headers given, `body` as sent.
+pub fn http_response(
+    status: u16,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> crm_core::transport::HttpResponse {
+    let mut map = http::HeaderMap::new();
+    for (name, value) in headers {
+        let name = http::HeaderName::from_bytes(name.as_bytes()).expect("a header name");
+        map.append(
+            name,
+            http::HeaderValue::from_str(value).expect("a header value"),
+        );
+    }
+    crm_core::transport::HttpResponse {
+        status: http::StatusCode::from_u16(status).expect("an HTTP status"),
+        headers: map,
+        body: body.as_bytes().to_vec().into(),
+    }
+}
+
 /// Not public API: lets `assert_json_snapshot!` reach insta from crates that
 /// do not depend on it directly.
 #[doc(hidden)]

@@ -174,18 +174,9 @@ pub fn classify(response: &HttpResponse) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use http::{HeaderMap, HeaderValue, StatusCode};
 
     fn response(status: u16, body: &str, headers: &[(&'static str, &str)]) -> HttpResponse {
-        let mut map = HeaderMap::new();
-        for (name, value) in headers {
-            map.insert(*name, HeaderValue::from_str(value).unwrap());
-        }
-        HttpResponse {
-            status: StatusCode::from_u16(status).unwrap(),
-            headers: map,
-            body: body.as_bytes().to_vec().into(),
-        }
+        crm_testkit::http_response(status, headers, body)
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! xtask's integration tests (one binary): recording from the simulators end to end, the
 //! scrubber on a response laced with personal data and secrets, and `fixtures check`.
 
+mod architecture;
 mod check;
 mod cli;
 mod proxy;

@@ -10,7 +10,7 @@ use crm_testkit::{fixture_path, Replay, Scenario};
 use secrecy::SecretString;
 use serde_json::{json, Value};
 
-/// The sandbox Pipedrive account id from DESIGN.md.
+/// The sandbox Pipedrive account id.
 pub const ACCOUNT: &str = "00000000-0000-4000-8000-0000000091de";
 pub const API_TOKEN: &str = "test-api-token";
 pub const ACCESS_TOKEN: &str = "test-access-token";

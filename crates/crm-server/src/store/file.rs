@@ -1,4 +1,4 @@
-//! The accounts file (`--accounts accounts.toml`, `crm-server accounts import`), as in DESIGN.md:
+//! The accounts file (`--accounts accounts.toml`, `crm-server accounts import`), in this shape:
 //!
 //! ```toml
 //! [[tenant]]

@@ -314,23 +314,7 @@ impl Store {
         self.cache.forget(Some(account.id));
         self.ensure_tenant(&account.tenant).await?;
         let now = now_text();
-        sqlx::query(
-            "INSERT INTO accounts (id, tenant, provider, base_url, credentials, expires_at, api_version, revision, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8) \
-             ON CONFLICT (id) DO UPDATE SET tenant = excluded.tenant, provider = excluded.provider, \
-             base_url = excluded.base_url, credentials = excluded.credentials, expires_at = excluded.expires_at, \
-             api_version = excluded.api_version, revision = accounts.revision + 1, updated_at = excluded.updated_at",
-        )
-        .bind(account.id.to_string())
-        .bind(account.tenant.as_str())
-        .bind(account.provider.as_str())
-        .bind(account.base_url.as_str())
-        .bind(account.credentials.to_store_json())
-        .bind(account.expires_at_text())
-        .bind(account.api_version.clone())
-        .bind(now)
-        .execute(&self.pool)
-        .await?;
+        upsert_account(account, now).execute(&self.pool).await?;
         let row = sqlx::query("SELECT revision FROM accounts WHERE id = $1")
             .bind(account.id.to_string())
             .fetch_one(&self.pool)
@@ -525,23 +509,9 @@ impl Store {
         }
         for account in &file.accounts {
             account.validate().map_err(StoreError::Invalid)?;
-            sqlx::query(
-                "INSERT INTO accounts (id, tenant, provider, base_url, credentials, expires_at, api_version, revision, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8) \
-                 ON CONFLICT (id) DO UPDATE SET tenant = excluded.tenant, provider = excluded.provider, \
-                 base_url = excluded.base_url, credentials = excluded.credentials, expires_at = excluded.expires_at, \
-                 api_version = excluded.api_version, revision = accounts.revision + 1, updated_at = excluded.updated_at",
-            )
-            .bind(account.id.to_string())
-            .bind(account.tenant.as_str())
-            .bind(account.provider.as_str())
-            .bind(account.base_url.as_str())
-            .bind(account.credentials.to_store_json())
-            .bind(account.expires_at_text())
-            .bind(account.api_version.clone())
-            .bind(now.as_str())
-            .execute(&mut *tx)
-            .await?;
+            upsert_account(account, now.clone())
+                .execute(&mut *tx)
+                .await?;
             summary.accounts += 1;
         }
         tx.commit().await?;
@@ -589,6 +559,29 @@ impl Store {
                 StoreError::Corrupt("the stored cursor secret is not base64 of 16+ bytes".into())
             })
     }
+}
+
+/// Inserts an account, or replaces it and bumps its revision: the one statement that writes a
+/// whole account.
+fn upsert_account(
+    account: &Account,
+    now: String,
+) -> sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments<'static>> {
+    sqlx::query(
+        "INSERT INTO accounts (id, tenant, provider, base_url, credentials, expires_at, api_version, revision, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8) \
+         ON CONFLICT (id) DO UPDATE SET tenant = excluded.tenant, provider = excluded.provider, \
+         base_url = excluded.base_url, credentials = excluded.credentials, expires_at = excluded.expires_at, \
+         api_version = excluded.api_version, revision = accounts.revision + 1, updated_at = excluded.updated_at",
+    )
+    .bind(account.id.to_string())
+    .bind(account.tenant.clone())
+    .bind(account.provider.as_str())
+    .bind(account.base_url.clone())
+    .bind(account.credentials.to_store_json())
+    .bind(account.expires_at_text())
+    .bind(account.api_version.clone())
+    .bind(now)
 }
 
 #[cfg(test)]

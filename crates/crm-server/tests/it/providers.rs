@@ -654,3 +654,34 @@ async fn logs_of_real_provider_calls_hold_no_secrets() {
         );
     }
 }
+
+/// Pipedrive's person fields come from one batch persons call per page, never one per lead; the
+/// raw format makes none.
+#[tokio::test]
+async fn pipedrive_person_fields_cost_one_call_per_page() {
+    let app = SimApp::new().await;
+    let sim = app.sim(crm_pipedrive::PROVIDER);
+    sim.reset_stats();
+    let (leads, pages) = app
+        .all(crm_pipedrive::PROVIDER, "limit=7&truto_ignore_remote_data=true")
+        .await;
+    let requests = sim.requests();
+    let count = |suffix: &str| requests.iter().filter(|r| r.path.ends_with(suffix)).count();
+    assert_eq!(count("/leads"), pages);
+    assert_eq!(count("/persons"), pages, "one persons call per page");
+    assert_eq!(requests.len(), 2 * pages);
+    for lead in &leads {
+        if lead["contact"].is_object() {
+            assert!(lead["first_name"].is_string(), "{lead}");
+            assert!(lead["email_addresses"].is_array(), "{lead}");
+        } else {
+            assert!(lead["first_name"].is_null(), "{lead}");
+        }
+    }
+    sim.reset_stats();
+    let (raw, raw_pages) = app
+        .all(crm_pipedrive::PROVIDER, "limit=7&truto_response_format=raw")
+        .await;
+    assert_eq!(raw.len(), leads.len());
+    assert_eq!(sim.requests().len(), raw_pages, "no persons call for raw pages");
+}
