@@ -280,6 +280,10 @@ pub async fn prepare_with(
                 store::redact_url(database)
             ))
         })?;
+        store
+            .check_providers()
+            .await
+            .map_err(|e| CliError(format!("refusing to start: {e}")))?;
         let factory = make_factory(&store);
         (
             store,

@@ -299,6 +299,25 @@ impl Store {
     }
 
     /// How many API keys the store holds (the server refuses to start with none, outside sandbox).
+    /// Refuses a store holding accounts of a provider this build does not include, naming the
+    /// provider, how many accounts and the cargo feature that includes it (checked at start, so no
+    /// request fails on it later).
+    pub async fn check_providers(&self) -> StoreResult<()> {
+        let rows = sqlx::query("SELECT provider, COUNT(*) FROM accounts GROUP BY provider")
+            .fetch_all(&self.pool)
+            .await?;
+        for row in rows {
+            let provider: String = row.try_get(0)?;
+            let count: i64 = row.try_get(1)?;
+            if let Err(e) = crm_providers::lookup(&provider) {
+                return Err(StoreError::Invalid(format!(
+                    "the store holds {count} account(s) of provider `{provider}`: {e}"
+                )));
+            }
+        }
+        Ok(())
+    }
+
     pub async fn api_key_count(&self) -> StoreResult<i64> {
         let row = sqlx::query("SELECT COUNT(*) FROM api_keys")
             .fetch_one(&self.pool)

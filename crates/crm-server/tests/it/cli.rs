@@ -347,3 +347,40 @@ async fn serves_on_a_loopback_port_and_shuts_down_gracefully() {
         .unwrap();
     let _ = std::fs::remove_file(path);
 }
+
+/// An account of a provider this build does not include stops the server at start, naming it.
+#[tokio::test]
+async fn accounts_of_a_provider_not_in_this_build_refuse_the_start() {
+    let (url, path) = temp_db();
+    let store = crm_server::Store::open(&url).await.unwrap();
+    store
+        .put_account(&crm_server::store::Account::new(
+            Uuid::new_v4(),
+            "acme",
+            crm_copper::PROVIDER,
+            "https://api.copper.com",
+            crm_server::store::Credentials {
+                api_key: Some("k".to_owned().into()),
+                user_email: Some("u@example.com".to_owned().into()),
+                ..Default::default()
+            },
+        ))
+        .await
+        .unwrap();
+    drop(store);
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    sqlx::query("UPDATE accounts SET provider = 'nutshell-crm'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let err = cli::prepare(&parse(&["--api-key", "k"]).serve, &url)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("1 account(s) of provider `nutshell-crm`") && err.contains("unknown provider"),
+        "{err}"
+    );
+    let _ = std::fs::remove_file(path);
+}
