@@ -111,3 +111,5 @@ pub use config::Config;
 pub use connector::{CopperConnector, REQUESTS_PER_MINUTE};
 pub use descriptor::{DESCRIPTOR, PROVIDER};
 pub use limits::default_limiter;
+pub use paging::PageState;
+pub use records::parse_page;

@@ -121,4 +121,5 @@ pub use config::{Config, DEFAULT_API_VERSION, DEFAULT_TOKEN_URL};
 pub use connector::SalesforceConnector;
 pub use descriptor::{DESCRIPTOR, PROVIDER};
 pub use limits::default_limiter;
+pub use paging::PageState;
 pub use records::{parse_page, QueryResponse};

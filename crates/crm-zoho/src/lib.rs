@@ -81,3 +81,5 @@ pub use connector::ZohoConnector;
 pub use datacenter::{DataCentre, DATA_CENTRES};
 pub use descriptor::{DESCRIPTOR, PROVIDER};
 pub use limits::default_limiter;
+pub use paging::PageState;
+pub use records::parse_page;
