@@ -2,8 +2,11 @@
 //! the providers' capabilities (which filter each provider supports, with which operators), so
 //! that it cannot drift from what the server does. Tests check it names every parameter the query
 //! reader knows (`crm_core::params::KNOWN_PARAMETERS`) and every error status the handler returns.
+//! It describes the running server: in sandbox mode (no API key needed) it has no security
+//! requirement; otherwise every route but `/healthz` and `/openapi.json` requires bearer auth.
 
 use crate::app::AppState;
+use crate::auth::Auth;
 use crate::errors::LIST_ERROR_STATUSES;
 use axum::extract::State;
 use axum::Json;
@@ -12,7 +15,18 @@ use crm_core::{Capabilities, FilterKey, Provider};
 use serde_json::{json, Map, Value};
 
 pub async fn openapi_json(State(state): State<AppState>) -> Json<Value> {
-    Json(document(&state.all_capabilities))
+    let key_required = match state.auth {
+        Auth::Keys { .. } => KeyRequired::Yes,
+        Auth::Open { .. } => KeyRequired::No,
+    };
+    Json(document(&state.all_capabilities, key_required))
+}
+
+/// Whether callers must send `Authorization: Bearer <api key>` (no: sandbox mode).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyRequired {
+    Yes,
+    No,
 }
 
 fn supported_by(all: &[&Capabilities], key: FilterKey) -> (Vec<&'static str>, Vec<&'static str>) {
@@ -254,7 +268,7 @@ fn error_response(status: u16) -> Value {
 }
 
 /// The whole document.
-pub fn document(all: &[&Capabilities]) -> Value {
+pub fn document(all: &[&Capabilities], key_required: KeyRequired) -> Value {
     let mut params = common_params();
     params.extend(filter_params(all));
     let mut list_responses = Map::new();
@@ -285,7 +299,7 @@ pub fn document(all: &[&Capabilities]) -> Value {
     for status in [400, 401, 404, 500] {
         meta_responses.insert(status.to_string(), error_response(status));
     }
-    json!({
+    let mut doc = json!({
         "openapi": "3.1.0",
         "info": {
             "title": "Unified CRM leads API",
@@ -293,7 +307,6 @@ pub fn document(all: &[&Capabilities]) -> Value {
             "description": "GET /unified/crm/leads lists the leads of one connected Copper, Pipedrive, Salesforce or Zoho CRM account in one unified shape, page by page. Query syntax: bracket objects (owner[id]=1), operators (created_at[gte]=...), arrays (email_addresses[]=a, [0]= or repeated keys), percent-encoded brackets. Unknown parameters are refused with 400."
         },
         "servers": [{"url": "http://127.0.0.1:8080"}],
-        "security": [{"bearer": []}],
         "paths": {
             "/unified/crm/leads": {
                 "get": {
@@ -337,5 +350,11 @@ pub fn document(all: &[&Capabilities]) -> Value {
                 "bearer": {"type": "http", "scheme": "bearer", "description": "Authorization: Bearer <api key>. Not needed in sandbox mode."}
             }
         }
-    })
+    });
+    // No top-level requirement in sandbox mode: the sandbox answers without a key (a key sent
+    // anyway is ignored). `/healthz` and `/openapi.json` never need one (`security: []`).
+    if key_required == KeyRequired::Yes {
+        doc["security"] = json!([{"bearer": []}]);
+    }
+    doc
 }

@@ -1,10 +1,56 @@
 //! The OpenAPI document matches the behaviour: every parameter the query reader knows, every
-//! error status the handler returns, and the providers that support each filter.
+//! error status the handler returns, the providers that support each filter, and the security
+//! requirement of the running mode (bearer keys, or none in sandbox mode).
 
 use crate::support::*;
+use axum::body::Body;
+use axum::http::Request;
+use axum::Router;
+use clap::Parser;
 use crm_core::params::KNOWN_PARAMETERS;
+use crm_server::cli::{self, Cli};
 use crm_server::errors::LIST_ERROR_STATUSES;
-use serde_json::Value;
+use crm_server::sandbox::{Sandbox, SANDBOX_ACCOUNTS};
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+/// The router of `crm-server --sandbox` (simulators in-process on loopback, no API key), called
+/// in-process; stop the simulators with `Sandbox::shutdown`.
+async fn sandbox_app() -> (Router, Sandbox) {
+    let cli = Cli::try_parse_from(["crm-server", "--sandbox", "--listen", "127.0.0.1:0"]).unwrap();
+    let server = cli::prepare(&cli.serve, &cli.database).await.unwrap();
+    let sandbox = server.sandbox.expect("sandbox mode starts the simulators");
+    (crm_server::router(server.state), sandbox)
+}
+
+/// GET `uri` without any Authorization header: status and JSON body.
+async fn get_without_key(router: &Router, uri: &str) -> (u16, Value) {
+    let response = router
+        .clone()
+        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let body = axum::body::to_bytes(response.into_body(), 16 << 20)
+        .await
+        .unwrap();
+    (status, serde_json::from_slice(&body).unwrap())
+}
+
+/// Every operation of the document: (path, operation object).
+fn operations(doc: &Value) -> Vec<(&str, &Value)> {
+    doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(path, item)| (path.as_str(), &item["get"]))
+        .collect()
+}
+
+/// The security requirements that apply to an operation: its own, else the document's.
+fn effective_security<'a>(doc: &'a Value, op: &'a Value) -> Option<&'a Value> {
+    op.get("security").or_else(|| doc.get("security"))
+}
 
 #[tokio::test]
 async fn documents_every_parameter_and_error_status() {
@@ -104,4 +150,67 @@ async fn filter_support_comes_from_the_capabilities() {
         serde_json::json!(["gte", "lte"])
     );
     assert_eq!(find("account")["x-supported-by"], serde_json::json!([]));
+}
+
+#[tokio::test]
+async fn with_api_keys_the_api_routes_require_bearer_auth() {
+    let app = TestApp::new().await;
+    let doc = app.get("/openapi.json", None).await.json();
+    assert_eq!(doc["security"], json!([{"bearer": []}]));
+    assert_eq!(
+        doc["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
+    for (path, op) in operations(&doc) {
+        let security = effective_security(&doc, op).unwrap();
+        let open = matches!(path, "/healthz" | "/openapi.json");
+        assert_eq!(security.as_array().unwrap().is_empty(), open, "{path}");
+    }
+    // What the document says: no key, 401; a key, not 401.
+    let r = app
+        .get(
+            &format!("/unified/crm/leads?integrated_account_id={ACME_ACCOUNT}"),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 401);
+    assert_eq!(app.get("/openapi.json", None).await.status, 200);
+    assert_eq!(app.get("/healthz", None).await.status, 200);
+}
+
+#[tokio::test]
+async fn the_sandbox_document_requires_no_security() {
+    let (router, sandbox) = sandbox_app().await;
+    let (status, doc) = get_without_key(&router, "/openapi.json").await;
+    assert_eq!(status, 200);
+    for (path, op) in operations(&doc) {
+        // No requirement at all, or only the empty (optional) one.
+        if let Some(security) = effective_security(&doc, op) {
+            assert!(
+                security
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|r| r.as_object().unwrap().is_empty())
+                    || security.as_array().unwrap().is_empty(),
+                "{path} requires {security}"
+            );
+        }
+    }
+    // What the document says: every route answers without a key.
+    for (_, id) in SANDBOX_ACCOUNTS {
+        let (status, body) = get_without_key(
+            &router,
+            &format!("/unified/crm/leads?integrated_account_id={id}&limit=1"),
+        )
+        .await;
+        assert_eq!(status, 200, "{id}: {body}");
+        let (status, body) = get_without_key(
+            &router,
+            &format!("/unified/crm/leads/meta?integrated_account_id={id}"),
+        )
+        .await;
+        assert_eq!(status, 200, "{id}: {body}");
+    }
+    sandbox.shutdown().await;
 }
