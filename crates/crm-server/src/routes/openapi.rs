@@ -193,14 +193,20 @@ fn schemas() -> Value {
             "required": ["result", "next_cursor"],
             "properties": {
                 "result": {
-                    "description": "The page's leads (unified or normalized), or the provider's records (raw). An object keyed by the truto_key_by field when given.",
-                    "oneOf": [
+                    "description": "The page's leads (unified or normalized), or the provider's records (raw). An object keyed by the truto_key_by field when given. The body does not say which format was asked for, so a provider record (raw) is any JSON object.",
+                    "anyOf": [
                         {"type": "array", "items": {"$ref": "#/components/schemas/Lead"}},
-                        {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/Lead"}}
+                        {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/Lead"}},
+                        {"type": "array", "items": {"$ref": "#/components/schemas/RawRecord"}},
+                        {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/RawRecord"}}
                     ]
                 },
                 "next_cursor": {"type": ["string", "null"], "description": "Pass as next_cursor for the next page; null exactly when the provider says there is nothing more. Never \"\"."}
             }
+        },
+        "RawRecord": {
+            "type": "object",
+            "description": "With truto_response_format=raw: the provider's record exactly as it came (its own field names and types)."
         },
         "Error": {
             "type": "object",

@@ -214,3 +214,28 @@ async fn the_sandbox_document_requires_no_security() {
     }
     sandbox.shutdown().await;
 }
+
+#[tokio::test]
+async fn raw_results_are_documented_as_provider_records() {
+    let app = TestApp::new().await;
+    let doc = app.get("/openapi.json", None).await.json();
+    let schemas = &doc["components"]["schemas"];
+    let result = &schemas["ListLeadsResponse"]["properties"]["result"];
+    // A raw page is the provider's records: not leads (here `id` is a number, a Lead's is a
+    // string), so the result schema must also allow any object, as an array or keyed.
+    let raw = app.leads("truto_response_format=raw").await;
+    assert_eq!(raw.status, 200);
+    assert!(raw.json()["result"][0]["id"].is_number());
+    assert_eq!(schemas["Lead"]["properties"]["id"]["type"], "string");
+    let branches = result["anyOf"].as_array().unwrap();
+    let raw_record = json!({"$ref": "#/components/schemas/RawRecord"});
+    assert!(branches.contains(&json!({"type": "array", "items": raw_record})));
+    assert!(branches.contains(&json!({"type": "object", "additionalProperties": raw_record})));
+    assert_eq!(schemas["RawRecord"]["type"], "object");
+    assert!(schemas["RawRecord"].get("properties").is_none());
+    assert!(schemas["RawRecord"].get("required").is_none());
+    // Leads keep their own schema, array or keyed.
+    let lead = json!({"$ref": "#/components/schemas/Lead"});
+    assert!(branches.contains(&json!({"type": "array", "items": lead})));
+    assert!(branches.contains(&json!({"type": "object", "additionalProperties": lead})));
+}
