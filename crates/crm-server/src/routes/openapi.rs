@@ -68,15 +68,16 @@ fn filter_param(
     });
     if key.is_time() {
         p["x-operators"] = json!(operators);
-        // The bare form is equality.
+        // The bare form is equality, as is `[eq]`.
         schema = json!({
             "oneOf": [
-                {"type": "string", "format": "date-time"},
+                time_value(),
                 {"type": "object", "properties": {
-                    "gt": {"type": "string", "format": "date-time"},
-                    "gte": {"type": "string", "format": "date-time"},
-                    "lt": {"type": "string", "format": "date-time"},
-                    "lte": {"type": "string", "format": "date-time"}
+                    "eq": time_value(),
+                    "gt": time_value(),
+                    "gte": time_value(),
+                    "lt": time_value(),
+                    "lte": time_value()
                 }, "additionalProperties": false}
             ]
         });
@@ -93,35 +94,77 @@ fn object_id() -> Value {
     json!({"type": "object", "properties": {"id": {"type": "string"}}, "required": ["id"], "additionalProperties": false})
 }
 
+/// The empty value. The query reader skips a parameter whose value is empty (`limit=` is the
+/// default page size), so an empty value is valid for every optional parameter, whatever its type.
+fn empty() -> Value {
+    json!({"type": "string", "const": ""})
+}
+
+/// A date-time filter's value as the reader takes it: RFC 3339 (also with `t` or a space between
+/// date and time), `T` with an offset without a colon (`+0100`, Salesforce's shape), or a date
+/// alone (midnight UTC); or empty. The pattern spells out the shapes beyond `format: date-time`.
+fn time_value() -> Value {
+    const DATE: &str = "[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])";
+    const TIME: &str = "([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\\.[0-9]+)?";
+    const HOURS: &str = "[+-]([01][0-9]|2[0-3])";
+    json!({"anyOf": [
+        {"type": "string", "format": "date-time"},
+        {"type": "string", "format": "date"},
+        {"type": "string", "pattern": format!("^{DATE}([Tt ]{TIME}([Zz]|{HOURS}:[0-5][0-9])|T{TIME}{HOURS}[0-5][0-9])$")},
+        empty()
+    ]})
+}
+
+/// A flag as the reader takes it: `true`/`false` or `1`/`0`, in any letter case; or empty.
+fn flag() -> Value {
+    json!({"anyOf": [
+        {"type": "boolean"},
+        {"type": "integer", "enum": [0, 1]},
+        {"type": "string", "pattern": "^([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee]|0|1)$"},
+        empty()
+    ]})
+}
+
+/// `integrated_account_id`: a uuid, hyphenated (as issued) or in the other forms the server
+/// reads: 32 hex digits, braced, or a `urn:uuid:` URN.
+fn account_id() -> Value {
+    const HYPHENATED: &str =
+        "[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}";
+    json!({"anyOf": [
+        {"type": "string", "format": "uuid"},
+        {"type": "string", "pattern": format!("^([0-9A-Fa-f]{{32}}|\\{{{HYPHENATED}\\}}|[Uu][Rr][Nn]:[Uu][Uu][Ii][Dd]:{HYPHENATED})$")}
+    ]})
+}
+
 fn common_params() -> Vec<Value> {
     vec![
         json!({"name": "integrated_account_id", "in": "query", "required": true,
-            "description": "The id of the connected account. Missing: 400 with truto_error_insight.missing_required_query_parameters. Not a uuid: 400. Unknown, or another tenant's: 404.",
-            "schema": {"type": "string", "format": "uuid"}, "example": "62f44730-dd91-461e-bd6a-aedd9e0ad79d"}),
+            "description": "The id of the connected account. Missing or empty: 400 with truto_error_insight.missing_required_query_parameters. Not a uuid: 400. Unknown, or another tenant's: 404.",
+            "schema": account_id(), "example": "62f44730-dd91-461e-bd6a-aedd9e0ad79d"}),
         json!({"name": "limit", "in": "query", "required": false,
-            "description": format!("Page size, default {DEFAULT_PAGE_SIZE}, clamped to the provider's maximum (see the meta route). Not a positive integer: 400."),
-            "schema": {"type": "integer", "minimum": 1, "default": DEFAULT_PAGE_SIZE}}),
+            "description": format!("Page size, default {DEFAULT_PAGE_SIZE}, clamped to the provider's maximum (see the meta route). Not a positive integer (up to {}): 400. Empty means absent.", u32::MAX),
+            "schema": {"anyOf": [{"type": "integer", "minimum": 1, "maximum": u32::MAX}, empty()], "default": DEFAULT_PAGE_SIZE}}),
         json!({"name": "next_cursor", "in": "query", "required": false,
             "description": "The opaque cursor of the previous page. A cursor that was altered, or issued for another account or another set of filters: 400. Empty means absent.",
             "schema": {"type": "string"}}),
         json!({"name": "truto_response_format", "in": "query", "required": false,
             "description": "unified: the unified mapping. raw: the provider's records untouched, same envelope and paging. normalized: unified, then emails trimmed and lower-cased, phone numbers in E.164 where they parse, countries as ISO 3166-1 alpha-2 where recognised, null fields and empty lists dropped.",
-            "schema": {"type": "string", "enum": ["unified", "raw", "normalized"], "default": "unified"}}),
+            "schema": {"anyOf": [{"type": "string", "enum": ["unified", "raw", "normalized"]}, empty()], "default": "unified"}}),
         json!({"name": "truto_key_by", "in": "query", "required": false,
             "description": "A field path (`id`, `owner.id`): `result` becomes an object keyed by it. A result without the field, or a value repeated on the page: 400.",
             "schema": {"type": "string"}, "example": "id"}),
         json!({"name": "truto_ignore_limit", "in": "query", "required": false,
-            "description": "Send no page size to the provider; return its natural page.",
-            "schema": {"type": "boolean"}}),
+            "description": "Send no page size to the provider; return its natural page. true or false (also 1 or 0, in any letter case); anything else: 400.",
+            "schema": flag()}),
         json!({"name": "truto_ignore_remote_data", "in": "query", "required": false,
-            "description": "Drop `remote_data` from each result.",
-            "schema": {"type": "boolean"}}),
+            "description": "Drop `remote_data` from each result. A flag, as truto_ignore_limit.",
+            "schema": flag()}),
         json!({"name": "truto_exclude_fields", "in": "query", "required": false,
             "description": "Fields to drop from each result; dotted paths allowed. As an array (`truto_exclude_fields[]=id&truto_exclude_fields[]=name`) or comma-separated.",
             "schema": {"type": "array", "items": {"type": "string"}}, "style": "form", "explode": true}),
         json!({"name": "remote_query", "in": "query", "required": false,
-            "description": "Passed to the provider untransformed (`remote_query[foo]=bar`). It can never override auth, paging or the translated filters: such keys are refused with 400.",
-            "schema": {"type": "object", "additionalProperties": {"type": "string"}}, "style": "deepObject", "explode": true}),
+            "description": "Passed to the provider untransformed (`remote_query[foo]=bar`; `remote_query[a][b]=c` sends `a[b]=c`, a repeated key is sent repeated). It can never override auth, paging or the translated filters: such keys are refused with 400.",
+            "schema": {"type": "object", "additionalProperties": {"description": "Sent as the provider's parameter: a text value, or nested brackets.", "type": ["string", "number", "boolean", "array", "object"]}}, "style": "deepObject", "explode": true}),
     ]
 }
 
@@ -136,11 +179,11 @@ fn filter_params(all: &[&Capabilities]) -> Vec<Value> {
         filter_param(all, FilterKey::Country, "country", "The lead's country.", s(), None),
         filter_param(all, FilterKey::State, "state", "The lead's state.", s(), None),
         filter_param(all, FilterKey::LeadSource, "lead_source", "The lead's source.", s(), None),
-        filter_param(all, FilterKey::CreatedAt, "created_at", "Creation time, ISO 8601: `created_at[gte]=2024-01-01T00:00:00Z` (gt, gte, lt, lte) or `created_at=...` for equality; a date alone is midnight UTC. Not a date-time, or an unknown operator: 400.", s(), Some("deepObject")),
+        filter_param(all, FilterKey::CreatedAt, "created_at", "Creation time, ISO 8601: `created_at[gte]=2024-01-01T00:00:00Z` (gt, gte, lt, lte) or `created_at=...` (also `created_at[eq]=...`) for equality; with an offset (`Z`, `+01:00`, `+0100`), or a date alone (midnight UTC). Not a date-time, or an unknown operator: 400.", s(), Some("deepObject")),
         filter_param(all, FilterKey::UpdatedAt, "updated_at", "Last update time, as `created_at`.", s(), Some("deepObject")),
         filter_param(all, FilterKey::ConvertedAt, "converted_at", "Conversion time, as `created_at`.", s(), Some("deepObject")),
         filter_param(all, FilterKey::EmailAddresses, "email_addresses", "Email addresses: `email_addresses[]=a@x.com` (also `email_addresses[0]=` or repeated keys).", json!({"type": "array", "items": {"type": "string"}}), Some("form")),
-        filter_param(all, FilterKey::IncludeCustomFields, "include_custom_fields", "Add `custom_fields` (`{api_name: value}`) to each lead.", json!({"type": "boolean"}), None),
+        filter_param(all, FilterKey::IncludeCustomFields, "include_custom_fields", "Add `custom_fields` (`{api_name: value}`) to each lead. A flag, as truto_ignore_limit.", flag(), None),
         filter_param(all, FilterKey::CustomFields, "custom_fields", "Custom field equality: `custom_fields[Score__c]=5`.", json!({"type": "object", "additionalProperties": {"type": "string"}}), Some("deepObject")),
     ]
 }
@@ -310,7 +353,7 @@ pub fn document(all: &[&Capabilities], key_required: KeyRequired) -> Value {
         "info": {
             "title": "Unified CRM leads API",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "GET /unified/crm/leads lists the leads of one connected Copper, Pipedrive, Salesforce or Zoho CRM account in one unified shape, page by page. Query syntax: bracket objects (owner[id]=1), operators (created_at[gte]=...), arrays (email_addresses[]=a, [0]= or repeated keys), percent-encoded brackets. Unknown parameters are refused with 400."
+            "description": "GET /unified/crm/leads lists the leads of one connected Copper, Pipedrive, Salesforce or Zoho CRM account in one unified shape, page by page. Query syntax: bracket objects (owner[id]=1), operators (created_at[gte]=...), arrays (email_addresses[]=a, [0]= or repeated keys), percent-encoded brackets. Values are trimmed of surrounding whitespace. A parameter with an empty value is absent, whatever its name (`next_cursor=` is the first page, `limit=` the default page size), which is why every optional parameter's schema also allows \"\". Unknown parameters with a value are refused with 400, so a misspelt filter is never silently ignored; a single-valued parameter given twice with different values is a 400."
         },
         "servers": [{"url": "http://127.0.0.1:8080"}],
         "paths": {

@@ -239,3 +239,236 @@ async fn raw_results_are_documented_as_provider_records() {
     assert!(branches.contains(&json!({"type": "array", "items": lead})));
     assert!(branches.contains(&json!({"type": "object", "additionalProperties": lead})));
 }
+
+/// The list operation's parameters, by name.
+fn list_parameters(doc: &Value) -> Vec<Value> {
+    doc["paths"]["/unified/crm/leads"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+/// Whether a parameter schema allows the empty string: an unconstrained string, `const: ""`, or a
+/// combination with such a branch (`anyOf`/`oneOf`); an object or array when its values do.
+fn allows_empty(schema: &Value) -> bool {
+    let types = match &schema["type"] {
+        Value::Array(types) => types.clone(),
+        t => vec![t.clone()],
+    };
+    let plain_string = types.contains(&json!("string"))
+        && ["format", "pattern", "enum", "minLength"]
+            .iter()
+            .all(|k| schema.get(k).is_none());
+    if plain_string || schema.get("const") == Some(&json!("")) {
+        return true;
+    }
+    for k in ["anyOf", "oneOf"] {
+        if let Some(branches) = schema[k].as_array() {
+            return branches.iter().any(allows_empty);
+        }
+    }
+    match schema["type"].as_str() {
+        Some("array") => allows_empty(&schema["items"]),
+        Some("object") => {
+            let values = schema["properties"].as_object().into_iter().flatten();
+            let any_property = schema["additionalProperties"].is_object();
+            values.map(|(_, v)| v).all(allows_empty)
+                && (!any_property || allows_empty(&schema["additionalProperties"]))
+        }
+        _ => false,
+    }
+}
+
+/// The documented empty form of a parameter: `name=`, `name[id]=`, `name[gt]=`, `name[x]=`.
+fn empty_form(p: &Value) -> String {
+    let name = p["name"].as_str().unwrap();
+    let schema = &p["schema"];
+    let object = schema["oneOf"]
+        .as_array()
+        .and_then(|b| b.iter().find(|s| s["type"] == "object"))
+        .unwrap_or(schema);
+    if p["style"] == "deepObject" && object["type"] == "object" {
+        let key = match object["properties"].as_object() {
+            Some(props) => props.keys().next().unwrap().clone(),
+            None => "x".to_owned(),
+        };
+        format!("{name}[{key}]=")
+    } else {
+        format!("{name}=")
+    }
+}
+
+#[tokio::test]
+async fn empty_values_are_documented_as_allowed_and_mean_absent() {
+    let app = TestApp::new().await;
+    let doc = app.get("/openapi.json", None).await.json();
+    let params = list_parameters(&doc);
+    let mut query = Vec::new();
+    for p in &params {
+        let name = p["name"].as_str().unwrap();
+        if p["required"] == true {
+            // Empty is absent, and the account id is required: 400, as documented.
+            assert!(!allows_empty(&p["schema"]), "{name}");
+            continue;
+        }
+        assert!(allows_empty(&p["schema"]), "{name}: {}", p["schema"]);
+        query.push(empty_form(p));
+        // Each operator of a date-time filter too.
+        if p["x-operators"].is_array() {
+            for op in ["eq", "gt", "gte", "lt", "lte"] {
+                query.push(format!("{name}[{op}]="));
+            }
+        }
+    }
+    assert!(query.contains(&"updated_at[gt]=".to_owned()), "{query:?}");
+    // Every optional parameter empty, at once: the same page as none at all (none of them is a
+    // filter this account's provider refuses, because none is there).
+    let empty = app.leads(&query.join("&")).await;
+    let none = app.leads("").await;
+    assert_eq!(
+        empty.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&empty.body)
+    );
+    assert_eq!(empty.json(), none.json());
+    // An empty required parameter is a missing one.
+    let r = app
+        .get("/unified/crm/leads?integrated_account_id=", Some(ACME_KEY))
+        .await;
+    assert_eq!(r.status, 400);
+    assert_eq!(
+        r.json()["truto_error_insight"]["missing_required_query_parameters"],
+        json!(["integrated_account_id"])
+    );
+    // The document says so, including for names it does not know.
+    let description = doc["info"]["description"].as_str().unwrap();
+    assert!(description.contains("empty value is absent, whatever its name"));
+    assert_eq!(app.leads("no_such_parameter=").await.status, 200);
+    assert_eq!(app.leads("no_such_parameter=1").await.status, 400);
+}
+
+#[tokio::test]
+async fn flags_limit_and_account_ids_take_what_the_document_says() {
+    let app = TestApp::new().await;
+    let doc = app.get("/openapi.json", None).await.json();
+    let params = list_parameters(&doc);
+    let find = |name: &str| params.iter().find(|p| p["name"] == name).unwrap().clone();
+    for name in [
+        "truto_ignore_limit",
+        "truto_ignore_remote_data",
+        "include_custom_fields",
+    ] {
+        let branches = find(name)["schema"]["anyOf"].as_array().unwrap().clone();
+        assert!(branches.contains(&json!({"type": "boolean"})), "{name}");
+        assert!(
+            branches.contains(&json!({"type": "integer", "enum": [0, 1]})),
+            "{name}"
+        );
+    }
+    // The flag pattern's values, and what it excludes.
+    let pattern = find("truto_ignore_remote_data")["schema"]["anyOf"][2]["pattern"].clone();
+    assert_eq!(
+        pattern, "^([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee]|0|1)$",
+        "the values below"
+    );
+    for v in ["true", "false", "1", "0", "TRUE", "False", "tRuE"] {
+        let r = app.leads(&format!("truto_ignore_remote_data={v}")).await;
+        assert_eq!(r.status, 200, "{v}");
+    }
+    for v in ["yes", "2", "truee", "t"] {
+        let r = app.leads(&format!("truto_ignore_remote_data={v}")).await;
+        assert_eq!(r.status, 400, "{v}");
+    }
+    // limit: 1 ..= u32::MAX.
+    let limit = &find("limit")["schema"];
+    assert_eq!(limit["anyOf"][0]["minimum"], 1);
+    assert_eq!(limit["anyOf"][0]["maximum"], u64::from(u32::MAX));
+    assert_eq!(limit["default"], 100);
+    assert_eq!(app.leads("limit=4294967295").await.status, 200);
+    assert_eq!(app.leads("limit=4294967296").await.status, 400);
+    assert_eq!(app.leads("limit=0").await.status, 400);
+    // integrated_account_id: the hyphenated uuid, and the other forms the server reads.
+    let account = &find("integrated_account_id")["schema"]["anyOf"];
+    assert_eq!(account[0], json!({"type": "string", "format": "uuid"}));
+    let other_forms = account[1]["pattern"].as_str().unwrap();
+    assert!(other_forms.contains("{32}") && other_forms.contains("[Uu][Rr][Nn]:"));
+    let simple = ACME_ACCOUNT.replace('-', "");
+    for id in [
+        ACME_ACCOUNT.to_owned(),
+        ACME_ACCOUNT.to_uppercase(),
+        simple,
+        format!("{{{ACME_ACCOUNT}}}"),
+        format!("urn:uuid:{ACME_ACCOUNT}"),
+    ] {
+        let r = app
+            .get(
+                &format!("/unified/crm/leads?integrated_account_id={id}"),
+                Some(ACME_KEY),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{id}");
+    }
+}
+
+#[tokio::test]
+async fn date_time_filters_take_every_documented_shape() {
+    let app = TestApp::new().await;
+    let doc = app.get("/openapi.json", None).await.json();
+    let params = list_parameters(&doc);
+    for name in ["created_at", "updated_at", "converted_at"] {
+        let p = params.iter().find(|p| p["name"] == name).unwrap();
+        let [bare, object] = p["schema"]["oneOf"].as_array().unwrap().as_slice() else {
+            panic!("{name}: a bare value or an object of operators");
+        };
+        let ops: Vec<&String> = object["properties"].as_object().unwrap().keys().collect();
+        assert_eq!(ops, ["eq", "gt", "gte", "lt", "lte"], "{name}");
+        let shapes = bare["anyOf"].as_array().unwrap();
+        assert!(shapes.contains(&json!({"type": "string", "format": "date-time"})));
+        assert!(shapes.contains(&json!({"type": "string", "format": "date"})));
+        assert!(shapes.iter().any(|s| s["pattern"].is_string()));
+    }
+    // The test double supports created_at with gte and lte. Every shape the document names:
+    for v in [
+        "2024-01-01T00:00:00Z",
+        "2024-01-01t00:00:00z",
+        "2024-01-01%2000:00:00%2B01:00",
+        "2024-01-01T00:00:00%2B0100",
+        "2024-01-01T00:00:00.5-01:30",
+        "2024-01-01T00:00:00.123-0130",
+        "2016-12-31T23:59:60Z",
+        "2024-01-01",
+    ] {
+        let r = app.leads(&format!("created_at[gte]={v}")).await;
+        assert_eq!(r.status, 200, "{v}: {}", String::from_utf8_lossy(&r.body));
+    }
+    // Outside them: no offset, an offset without a colon after `t` or a space, an impossible time.
+    for v in [
+        "2024-01-01T00:00:00",
+        "2024-01-01t00:00:00%2B0100",
+        "2024-01-01%2000:00:00%2B0100",
+        "2024-01-01T24:00:00Z",
+        "yesterday",
+    ] {
+        let r = app.leads(&format!("created_at[gte]={v}")).await;
+        assert_eq!(r.status, 400, "{v}");
+    }
+}
+
+#[tokio::test]
+async fn remote_query_values_may_nest_as_documented() {
+    let app = TestApp::new().await;
+    let doc = app.get("/openapi.json", None).await.json();
+    let params = list_parameters(&doc);
+    let p = params.iter().find(|p| p["name"] == "remote_query").unwrap();
+    let types = &p["schema"]["additionalProperties"]["type"];
+    assert!(types.as_array().unwrap().contains(&json!("object")));
+    for q in [
+        "remote_query[foo]=bar",
+        "remote_query[a][b]=c",
+        "remote_query[a][]=x&remote_query[a][]=y",
+    ] {
+        let r = app.leads(q).await;
+        assert_eq!(r.status, 200, "{q}: {}", String::from_utf8_lossy(&r.body));
+    }
+}
