@@ -3,11 +3,13 @@
 //! that it cannot drift from what the server does. Tests check it names every parameter the query
 //! reader knows (`crm_core::params::KNOWN_PARAMETERS`) and every error status the handler returns.
 //! It describes the running server: in sandbox mode (no API key needed) it has no security
-//! requirement; otherwise every route but `/healthz` and `/openapi.json` requires bearer auth.
+//! requirement and names the sandbox accounts as examples of `integrated_account_id`; otherwise
+//! every route but `/healthz` and `/openapi.json` requires bearer auth.
 
 use crate::app::AppState;
 use crate::auth::Auth;
 use crate::errors::LIST_ERROR_STATUSES;
+use crate::sandbox::SANDBOX_ACCOUNTS;
 use axum::extract::State;
 use axum::Json;
 use crm_core::capabilities::DEFAULT_PAGE_SIZE;
@@ -15,18 +17,20 @@ use crm_core::{Capabilities, FilterKey, Provider};
 use serde_json::{json, Map, Value};
 
 pub async fn openapi_json(State(state): State<AppState>) -> Json<Value> {
-    let key_required = match state.auth {
-        Auth::Keys { .. } => KeyRequired::Yes,
-        Auth::Open { .. } => KeyRequired::No,
+    let mode = match state.auth {
+        Auth::Keys { .. } => Mode::ApiKeys,
+        Auth::Open { .. } => Mode::Sandbox,
     };
-    Json(document(&state.all_capabilities, key_required))
+    Json(document(&state.all_capabilities, mode))
 }
 
-/// Whether callers must send `Authorization: Bearer <api key>` (no: sandbox mode).
+/// The server the document describes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyRequired {
-    Yes,
-    No,
+pub enum Mode {
+    /// Callers send `Authorization: Bearer <api key>`.
+    ApiKeys,
+    /// No key needed (loopback only), and the fixed sandbox accounts.
+    Sandbox,
 }
 
 fn supported_by(all: &[&Capabilities], key: FilterKey) -> (Vec<&'static str>, Vec<&'static str>) {
@@ -102,7 +106,8 @@ fn empty() -> Value {
 
 /// A date-time filter's value as the reader takes it: RFC 3339 (also with `t` or a space between
 /// date and time), `T` with an offset without a colon (`+0100`, Salesforce's shape), or a date
-/// alone (midnight UTC); or empty. The pattern spells out the shapes beyond `format: date-time`.
+/// alone (midnight UTC); or empty. The pattern spells out the shapes beyond `format: date-time`;
+/// like the formats, it does not know the calendar (`2024-11-31` matches it, and is a 400).
 fn time_value() -> Value {
     const DATE: &str = "[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])";
     const TIME: &str = "([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\\.[0-9]+)?";
@@ -136,11 +141,32 @@ fn account_id() -> Value {
     ]})
 }
 
-fn common_params() -> Vec<Value> {
+fn account_id_param(mode: Mode) -> Value {
+    let mut p = json!({"name": "integrated_account_id", "in": "query", "required": true,
+        "description": "The id of the connected account. Missing or empty: 400 with truto_error_insight.missing_required_query_parameters. Not a uuid: 400. Unknown, or another tenant's: 404.",
+        "schema": account_id()});
+    match mode {
+        Mode::ApiKeys => p["example"] = json!("62f44730-dd91-461e-bd6a-aedd9e0ad79d"),
+        Mode::Sandbox => {
+            let examples: Map<String, Value> = SANDBOX_ACCOUNTS
+                .iter()
+                .map(|(provider, id)| {
+                    let summary = format!("The {} sandbox account", provider.display_name());
+                    (
+                        provider.as_str().to_owned(),
+                        json!({"summary": summary, "value": id}),
+                    )
+                })
+                .collect();
+            p["examples"] = Value::Object(examples);
+        }
+    }
+    p
+}
+
+fn common_params(mode: Mode) -> Vec<Value> {
     vec![
-        json!({"name": "integrated_account_id", "in": "query", "required": true,
-            "description": "The id of the connected account. Missing or empty: 400 with truto_error_insight.missing_required_query_parameters. Not a uuid: 400. Unknown, or another tenant's: 404.",
-            "schema": account_id(), "example": "62f44730-dd91-461e-bd6a-aedd9e0ad79d"}),
+        account_id_param(mode),
         json!({"name": "limit", "in": "query", "required": false,
             "description": format!("Page size, default {DEFAULT_PAGE_SIZE}, clamped to the provider's maximum (see the meta route). Not a positive integer (up to {}): 400. Empty means absent.", u32::MAX),
             "schema": {"anyOf": [{"type": "integer", "minimum": 1, "maximum": u32::MAX}, empty()], "default": DEFAULT_PAGE_SIZE}}),
@@ -317,8 +343,8 @@ fn error_response(status: u16) -> Value {
 }
 
 /// The whole document.
-pub fn document(all: &[&Capabilities], key_required: KeyRequired) -> Value {
-    let mut params = common_params();
+pub fn document(all: &[&Capabilities], mode: Mode) -> Value {
+    let mut params = common_params(mode);
     params.extend(filter_params(all));
     let mut list_responses = Map::new();
     list_responses.insert(
@@ -369,7 +395,7 @@ pub fn document(all: &[&Capabilities], key_required: KeyRequired) -> Value {
                 "get": {
                     "operationId": "leadsMeta",
                     "summary": "What the account's provider supports: filters with operators, fields, page sizes",
-                    "parameters": [common_params().remove(0)],
+                    "parameters": [account_id_param(mode)],
                     "responses": meta_responses
                 }
             },
@@ -402,7 +428,7 @@ pub fn document(all: &[&Capabilities], key_required: KeyRequired) -> Value {
     });
     // No top-level requirement in sandbox mode: the sandbox answers without a key (a key sent
     // anyway is ignored). `/healthz` and `/openapi.json` never need one (`security: []`).
-    if key_required == KeyRequired::Yes {
+    if mode == Mode::ApiKeys {
         doc["security"] = json!([{"bearer": []}]);
     }
     doc

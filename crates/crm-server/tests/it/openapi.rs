@@ -197,6 +197,19 @@ async fn the_sandbox_document_requires_no_security() {
             );
         }
     }
+    // The sandbox accounts are the account id's examples, on both routes.
+    for path in ["/unified/crm/leads", "/unified/crm/leads/meta"] {
+        let p = &doc["paths"][path]["get"]["parameters"][0];
+        assert_eq!(p["name"], "integrated_account_id");
+        let examples: Vec<&Value> = p["examples"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|e| &e["value"])
+            .collect();
+        let ids: Vec<Value> = SANDBOX_ACCOUNTS.iter().map(|(_, id)| json!(id)).collect();
+        assert_eq!(examples, ids.iter().collect::<Vec<_>>(), "{path}");
+    }
     // What the document says: every route answers without a key.
     for (_, id) in SANDBOX_ACCOUNTS {
         let (status, body) = get_without_key(
