@@ -80,11 +80,15 @@ step "starting the sandbox server on $HOST"
 mkdir -p "$(dirname "$log")"
 rm -rf "$reports"
 # Port 0: the kernel picks a free port; the banner says which ("Listening on http://HOST:PORT").
-"$target/debug/crm-server" --sandbox --listen "$HOST:0" >"$log" 2>&1 &
+# The log is emptied here, not by the background job's redirection, which may come after the
+# first read below and leave an earlier run's banner (and port) to be read.
+: >"$log"
+"$target/debug/crm-server" --sandbox --listen "$HOST:0" >>"$log" 2>&1 &
 server_pid=$!
 
 base=""
-for _ in $(seq 1 300); do # up to 30 s
+ready_by=$((SECONDS + 30))
+while [ "$SECONDS" -lt "$ready_by" ]; do
     if ! kill -0 "$server_pid" 2>/dev/null; then
         cat "$log" >&2
         echo "openapi-fuzz: the server exited before it was ready" >&2
