@@ -159,7 +159,7 @@ fn set_time(
     let op = match segments {
         [] => Operator::Eq,
         [op] => Operator::from_name(op).ok_or_else(|| {
-            Error::invalid(key, format!("unknown operator `{op}`; use one of gt, gte, lt, lte (or {base}=<date-time> for equality)"))
+            Error::invalid(key, format!("unknown operator `{op}`; use one of gt, gte, lt, lte, eq (or {base}=<date-time> for equality)"))
         })?,
         _ => return Err(Error::invalid(key, format!("expected `{base}=<date-time>` or `{base}[gte]=<date-time>`"))),
     };
@@ -418,9 +418,20 @@ impl ListRequest {
                 Some(FieldPath::parse(&path).map_err(|m| Error::invalid("truto_key_by", m))?);
         }
         if let Some(limit) = limit {
-            let n: u32 = limit.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
-                Error::invalid("limit", format!("`{limit}` is not a positive integer"))
-            })?;
+            let n: u32 = match limit.parse::<u64>() {
+                Ok(0) | Err(_) => {
+                    return Err(Error::invalid(
+                        "limit",
+                        format!("`{limit}` is not a positive integer"),
+                    ))
+                }
+                Ok(n) => u32::try_from(n).map_err(|_| {
+                    Error::invalid(
+                        "limit",
+                        format!("`{limit}` is larger than {}; pages are clamped to the provider's maximum anyway", u32::MAX),
+                    )
+                })?,
+            };
             req.query.limit = Some(n);
         }
         Ok(req)
@@ -545,6 +556,7 @@ mod tests {
         assert!(err("limit=0").contains("`0` is not a positive integer"));
         assert!(err("limit=ten").contains("`ten` is not a positive integer"));
         assert!(err("limit=-1").contains("positive integer"));
+        assert!(err("limit=4294967296").contains("larger than 4294967295"));
         assert!(err("truto_response_format=xml").contains("unified, raw, normalized"));
         assert!(err("truto_ignore_limit=maybe").contains("true or false"));
         assert!(err("name=a&name=b").contains("given twice"));

@@ -1,18 +1,36 @@
 //! `GET /openapi.json`: an OpenAPI 3.1 description of the API, written by hand and completed from
 //! the providers' capabilities (which filter each provider supports, with which operators), so
 //! that it cannot drift from what the server does. Tests check it names every parameter the query
-//! reader knows (`crm_core::params::KNOWN_PARAMETERS`) and every error status the handler returns.
+//! reader knows (`crm_core::params::known_parameters`) and every error status the handler returns.
+//! It describes the running server: in sandbox mode (no API key needed) it has no security
+//! requirement and names the sandbox accounts as examples of `integrated_account_id`; otherwise
+//! every route but `/healthz` and `/openapi.json` requires bearer auth.
 
 use crate::app::AppState;
+use crate::auth::Auth;
 use crate::errors::LIST_ERROR_STATUSES;
 use axum::extract::State;
 use axum::Json;
 use crm_core::capabilities::DEFAULT_PAGE_SIZE;
+use crm_core::query::{Syntax, FILTERS};
 use crm_core::{Capabilities, FilterKey};
 use serde_json::{json, Map, Value};
 
 pub async fn openapi_json(State(state): State<AppState>) -> Json<Value> {
-    Json(document(&state.all_capabilities))
+    let mode = match state.auth {
+        Auth::Keys { .. } => Mode::ApiKeys,
+        Auth::Open { .. } => Mode::Sandbox,
+    };
+    Json(document(&state.all_capabilities, mode))
+}
+
+/// The server the document describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Callers send `Authorization: Bearer <api key>`.
+    ApiKeys,
+    /// No key needed (loopback only), and the fixed sandbox accounts.
+    Sandbox,
 }
 
 fn supported_by(all: &[&Capabilities], key: FilterKey) -> (Vec<&'static str>, Vec<&'static str>) {
@@ -54,15 +72,16 @@ fn filter_param(
     });
     if key.is_time() {
         p["x-operators"] = json!(operators);
-        // The bare form is equality.
+        // The bare form is equality, as is `[eq]`.
         schema = json!({
             "oneOf": [
-                {"type": "string", "format": "date-time"},
+                time_value(),
                 {"type": "object", "properties": {
-                    "gt": {"type": "string", "format": "date-time"},
-                    "gte": {"type": "string", "format": "date-time"},
-                    "lt": {"type": "string", "format": "date-time"},
-                    "lte": {"type": "string", "format": "date-time"}
+                    "eq": time_value(),
+                    "gt": time_value(),
+                    "gte": time_value(),
+                    "lt": time_value(),
+                    "lte": time_value()
                 }, "additionalProperties": false}
             ]
         });
@@ -79,56 +98,144 @@ fn object_id() -> Value {
     json!({"type": "object", "properties": {"id": {"type": "string"}}, "required": ["id"], "additionalProperties": false})
 }
 
-fn common_params() -> Vec<Value> {
+/// The empty value. The query reader skips a parameter whose value is empty (`limit=` is the
+/// default page size), so an empty value is valid for every optional parameter, whatever its type.
+fn empty() -> Value {
+    json!({"type": "string", "const": ""})
+}
+
+/// A date-time filter's value as the reader takes it: RFC 3339 (also with `t` or a space between
+/// date and time), `T` with an offset without a colon (`+0100`, Salesforce's shape), or a date
+/// alone (midnight UTC); or empty. The pattern spells out the shapes beyond `format: date-time`;
+/// like the formats, it does not know the calendar (`2024-11-31` matches it, and is a 400).
+fn time_value() -> Value {
+    const DATE: &str = "[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])";
+    const TIME: &str = "([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\\.[0-9]+)?";
+    const HOURS: &str = "[+-]([01][0-9]|2[0-3])";
+    json!({"anyOf": [
+        {"type": "string", "format": "date-time"},
+        {"type": "string", "format": "date"},
+        {"type": "string", "pattern": format!("^{DATE}([Tt ]{TIME}([Zz]|{HOURS}:[0-5][0-9])|T{TIME}{HOURS}[0-5][0-9])$")},
+        empty()
+    ]})
+}
+
+/// A flag as the reader takes it: `true`/`false` or `1`/`0`, in any letter case; or empty.
+fn flag() -> Value {
+    json!({"anyOf": [
+        {"type": "boolean"},
+        {"type": "integer", "enum": [0, 1]},
+        {"type": "string", "pattern": "^([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee]|0|1)$"},
+        empty()
+    ]})
+}
+
+/// `integrated_account_id`: a uuid, hyphenated (as issued) or in the other forms the server
+/// reads: 32 hex digits, braced, or a `urn:uuid:` URN.
+fn account_id() -> Value {
+    const HYPHENATED: &str =
+        "[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}";
+    json!({"anyOf": [
+        {"type": "string", "format": "uuid"},
+        {"type": "string", "pattern": format!("^([0-9A-Fa-f]{{32}}|\\{{{HYPHENATED}\\}}|[Uu][Rr][Nn]:[Uu][Uu][Ii][Dd]:{HYPHENATED})$")}
+    ]})
+}
+
+fn account_id_param(mode: Mode) -> Value {
+    let mut p = json!({"name": "integrated_account_id", "in": "query", "required": true,
+        "description": "The id of the connected account. Missing or empty: 400 with truto_error_insight.missing_required_query_parameters. Not a uuid: 400. Unknown, or another tenant's: 404.",
+        "schema": account_id()});
+    match mode {
+        Mode::ApiKeys => p["example"] = json!("62f44730-dd91-461e-bd6a-aedd9e0ad79d"),
+        Mode::Sandbox => {
+            let examples: Map<String, Value> = crm_providers::all()
+                .iter()
+                .map(|d| (d.provider, d.sandbox_account))
+                .map(|(provider, id)| {
+                    let summary = format!("The {} sandbox account", provider.display_name());
+                    (
+                        provider.as_str().to_owned(),
+                        json!({"summary": summary, "value": id}),
+                    )
+                })
+                .collect();
+            p["examples"] = Value::Object(examples);
+        }
+    }
+    p
+}
+
+fn common_params(mode: Mode) -> Vec<Value> {
     vec![
-        json!({"name": "integrated_account_id", "in": "query", "required": true,
-            "description": "The id of the connected account. Missing: 400 with truto_error_insight.missing_required_query_parameters. Not a uuid: 400. Unknown, or another tenant's: 404.",
-            "schema": {"type": "string", "format": "uuid"}, "example": "62f44730-dd91-461e-bd6a-aedd9e0ad79d"}),
+        account_id_param(mode),
         json!({"name": "limit", "in": "query", "required": false,
-            "description": format!("Page size, default {DEFAULT_PAGE_SIZE}, clamped to the provider's maximum (see the meta route). Not a positive integer: 400."),
-            "schema": {"type": "integer", "minimum": 1, "default": DEFAULT_PAGE_SIZE}}),
+            "description": format!("Page size, default {DEFAULT_PAGE_SIZE}, clamped to the provider's maximum (see the meta route). Not a positive integer (up to {}): 400. Empty means absent.", u32::MAX),
+            "schema": {"anyOf": [{"type": "integer", "minimum": 1, "maximum": u32::MAX}, empty()], "default": DEFAULT_PAGE_SIZE}}),
         json!({"name": "next_cursor", "in": "query", "required": false,
             "description": "The opaque cursor of the previous page. A cursor that was altered, or issued for another account or another set of filters: 400. Empty means absent.",
             "schema": {"type": "string"}}),
         json!({"name": "truto_response_format", "in": "query", "required": false,
             "description": "unified: the unified mapping. raw: the provider's records untouched, same envelope and paging. normalized: unified, then emails trimmed and lower-cased, phone numbers in E.164 where they parse, countries as ISO 3166-1 alpha-2 where recognised, null fields and empty lists dropped.",
-            "schema": {"type": "string", "enum": ["unified", "raw", "normalized"], "default": "unified"}}),
+            "schema": {"anyOf": [{"type": "string", "enum": ["unified", "raw", "normalized"]}, empty()], "default": "unified"}}),
         json!({"name": "truto_key_by", "in": "query", "required": false,
             "description": "A field path (`id`, `owner.id`): `result` becomes an object keyed by it. A result without the field, or a value repeated on the page: 400.",
             "schema": {"type": "string"}, "example": "id"}),
         json!({"name": "truto_ignore_limit", "in": "query", "required": false,
-            "description": "Send no page size to the provider; return its natural page.",
-            "schema": {"type": "boolean"}}),
+            "description": "Send no page size to the provider; return its natural page. true or false (also 1 or 0, in any letter case); anything else: 400.",
+            "schema": flag()}),
         json!({"name": "truto_ignore_remote_data", "in": "query", "required": false,
-            "description": "Drop `remote_data` from each result.",
-            "schema": {"type": "boolean"}}),
+            "description": "Drop `remote_data` from each result. A flag, as truto_ignore_limit.",
+            "schema": flag()}),
         json!({"name": "truto_exclude_fields", "in": "query", "required": false,
             "description": "Fields to drop from each result; dotted paths allowed. As an array (`truto_exclude_fields[]=id&truto_exclude_fields[]=name`) or comma-separated.",
             "schema": {"type": "array", "items": {"type": "string"}}, "style": "form", "explode": true}),
         json!({"name": "remote_query", "in": "query", "required": false,
-            "description": "Passed to the provider untransformed (`remote_query[foo]=bar`). It can never override auth, paging or the translated filters: such keys are refused with 400.",
-            "schema": {"type": "object", "additionalProperties": {"type": "string"}}, "style": "deepObject", "explode": true}),
+            "description": "Passed to the provider untransformed (`remote_query[foo]=bar`; `remote_query[a][b]=c` sends `a[b]=c`, a repeated key is sent repeated). It can never override auth, paging or the translated filters: such keys are refused with 400.",
+            "schema": {"type": "object", "additionalProperties": {"description": "Sent as the provider's parameter: a text value, or nested brackets.", "type": ["string", "number", "boolean", "array", "object"]}}, "style": "deepObject", "explode": true}),
     ]
 }
 
+/// Every declared filter (`crm_core::query::FILTERS`), its schema and style from its syntax.
 fn filter_params(all: &[&Capabilities]) -> Vec<Value> {
-    let s = || json!({"type": "string"});
-    vec![
-        filter_param(all, FilterKey::OwnerId, "owner", "The lead's owner: `owner[id]=...`.", object_id(), Some("deepObject")),
-        filter_param(all, FilterKey::ContactId, "contact", "The contact associated with the lead: `contact[id]=...`.", object_id(), Some("deepObject")),
-        filter_param(all, FilterKey::OrganizationId, "organization", "The lead's organization: `organization[id]=...` or `organization=...`.", object_id(), Some("deepObject")),
-        filter_param(all, FilterKey::AccountId, "account", "The lead's account: `account[id]=...`.", object_id(), Some("deepObject")),
-        filter_param(all, FilterKey::Name, "name", "The lead's name.", s(), None),
-        filter_param(all, FilterKey::Country, "country", "The lead's country.", s(), None),
-        filter_param(all, FilterKey::State, "state", "The lead's state.", s(), None),
-        filter_param(all, FilterKey::LeadSource, "lead_source", "The lead's source.", s(), None),
-        filter_param(all, FilterKey::CreatedAt, "created_at", "Creation time, ISO 8601: `created_at[gte]=2024-01-01T00:00:00Z` (gt, gte, lt, lte) or `created_at=...` for equality; a date alone is midnight UTC. Not a date-time, or an unknown operator: 400.", s(), Some("deepObject")),
-        filter_param(all, FilterKey::UpdatedAt, "updated_at", "Last update time, as `created_at`.", s(), Some("deepObject")),
-        filter_param(all, FilterKey::ConvertedAt, "converted_at", "Conversion time, as `created_at`.", s(), Some("deepObject")),
-        filter_param(all, FilterKey::EmailAddresses, "email_addresses", "Email addresses: `email_addresses[]=a@x.com` (also `email_addresses[0]=` or repeated keys).", json!({"type": "array", "items": {"type": "string"}}), Some("form")),
-        filter_param(all, FilterKey::IncludeCustomFields, "include_custom_fields", "Add `custom_fields` (`{api_name: value}`) to each lead.", json!({"type": "boolean"}), None),
-        filter_param(all, FilterKey::CustomFields, "custom_fields", "Custom field equality: `custom_fields[Score__c]=5`.", json!({"type": "object", "additionalProperties": {"type": "string"}}), Some("deepObject")),
-    ]
+    FILTERS
+        .iter()
+        .map(|spec| {
+            let example = spec.example;
+            let (description, schema, style) = match spec.syntax {
+                Syntax::Id | Syntax::IdOrBare => (
+                    format!("{} Written `{example}=...`.", spec.description),
+                    object_id(),
+                    Some("deepObject"),
+                ),
+                Syntax::Plain => (spec.description.to_owned(), json!({"type": "string"}), None),
+                Syntax::Time => (
+                    format!(
+                        "{description} ISO 8601: `{p}[gte]=2024-01-01T00:00:00Z` (gt, gte, lt, lte) or `{p}=...` (also `{p}[eq]=...`) for equality; with an offset (`Z`, `+01:00`, `+0100`), or a date alone (midnight UTC). Not a date-time, an unknown operator, or a UTC year outside 0000 to 9999: 400.",
+                        description = spec.description,
+                        p = spec.parameter
+                    ),
+                    json!({"type": "string"}),
+                    Some("deepObject"),
+                ),
+                Syntax::Array => (
+                    format!("{} `{example}=a@x.com` (also `{}[0]=` or repeated keys).", spec.description, spec.parameter),
+                    json!({"type": "array", "items": {"type": "string"}}),
+                    Some("form"),
+                ),
+                Syntax::Bool => (
+                    format!("{} A flag, as truto_ignore_limit.", spec.description),
+                    flag(),
+                    None,
+                ),
+                Syntax::Map => (
+                    format!("{} Written `{example}=<value>`.", spec.description),
+                    json!({"type": "object", "additionalProperties": {"type": "string"}}),
+                    Some("deepObject"),
+                ),
+            };
+            filter_param(all, spec.key, spec.parameter, &description, schema, style)
+        })
+        .collect()
 }
 
 fn nullable(t: &str) -> Value {
@@ -170,7 +277,7 @@ fn schemas() -> Value {
                 "converted_at": nullable_time(),
                 "converted_contact": nullable("string"),
                 "converted_account": nullable("string"),
-                "custom_fields": {"type": "object", "description": "With include_custom_fields=true (Salesforce)."},
+                "custom_fields": {"type": "object", "description": "With include_custom_fields=true, for providers that support it (`/meta`)."},
                 "remote_data": {"type": "object", "description": "The provider's record exactly as it came."}
             }
         },
@@ -179,14 +286,20 @@ fn schemas() -> Value {
             "required": ["result", "next_cursor"],
             "properties": {
                 "result": {
-                    "description": "The page's leads (unified or normalized), or the provider's records (raw). An object keyed by the truto_key_by field when given.",
-                    "oneOf": [
+                    "description": "The page's leads (unified or normalized), or the provider's records (raw). An object keyed by the truto_key_by field when given. The body does not say which format was asked for, so a provider record (raw) is any JSON object.",
+                    "anyOf": [
                         {"type": "array", "items": {"$ref": "#/components/schemas/Lead"}},
-                        {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/Lead"}}
+                        {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/Lead"}},
+                        {"type": "array", "items": {"$ref": "#/components/schemas/RawRecord"}},
+                        {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/RawRecord"}}
                     ]
                 },
                 "next_cursor": {"type": ["string", "null"], "description": "Pass as next_cursor for the next page; null exactly when the provider says there is nothing more. Never \"\"."}
             }
+        },
+        "RawRecord": {
+            "type": "object",
+            "description": "With truto_response_format=raw: the provider's record exactly as it came (its own field names and types)."
         },
         "Error": {
             "type": "object",
@@ -235,7 +348,7 @@ fn error_response(status: u16) -> Value {
         401 => "Missing or wrong API key; or the provider rejected the account's credentials (truto_is_remote_error).",
         403 => "The provider refused access with valid credentials (missing permission or scope).",
         404 => "Unknown integrated account, or one of another tenant; or the provider answered not found (truto_is_remote_error).",
-        429 => "The provider's rate limit (429, or Salesforce's REQUEST_LIMIT_EXCEEDED). Retry after Retry-After seconds.",
+        429 => "The provider's rate limit (its 429, or its own way of saying so, such as a daily request limit). Retry after Retry-After seconds.",
         500 => "The server's own failure (account store unreachable, a misconfigured account). Never caused by a caller or a provider.",
         502 => "The provider failed (5xx), could not be reached, or sent a body that could not be read.",
         504 => "The provider did not answer in time, or the request exceeded the server's request timeout.",
@@ -254,8 +367,8 @@ fn error_response(status: u16) -> Value {
 }
 
 /// The whole document.
-pub fn document(all: &[&Capabilities]) -> Value {
-    let mut params = common_params();
+pub fn document(all: &[&Capabilities], mode: Mode) -> Value {
+    let mut params = common_params(mode);
     params.extend(filter_params(all));
     let mut list_responses = Map::new();
     list_responses.insert(
@@ -285,15 +398,14 @@ pub fn document(all: &[&Capabilities]) -> Value {
     for status in [400, 401, 404, 500] {
         meta_responses.insert(status.to_string(), error_response(status));
     }
-    json!({
+    let mut doc = json!({
         "openapi": "3.1.0",
         "info": {
             "title": "Unified CRM leads API",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "GET /unified/crm/leads lists the leads of one connected Copper, Pipedrive, Salesforce or Zoho CRM account in one unified shape, page by page. Query syntax: bracket objects (owner[id]=1), operators (created_at[gte]=...), arrays (email_addresses[]=a, [0]= or repeated keys), percent-encoded brackets. Unknown parameters are refused with 400."
+            "description": "GET /unified/crm/leads lists the leads of one connected CRM account in one unified shape, page by page (the providers of this server are the `provider` values of `/meta`). Query syntax: bracket objects (owner[id]=1), operators (created_at[gte]=...), arrays (email_addresses[]=a, [0]= or repeated keys), percent-encoded brackets. Values are trimmed of surrounding whitespace. A known parameter with an empty value is absent (`next_cursor=` is the first page, `limit=` the default page size), which is why every optional parameter's schema also allows \"\". Unknown parameters are refused with 400, even with an empty value, so a misspelt filter is never silently ignored; a parameter given twice with different values, an invalid percent-escape and text that is not UTF-8 are 400s too."
         },
         "servers": [{"url": "http://127.0.0.1:8080"}],
-        "security": [{"bearer": []}],
         "paths": {
             "/unified/crm/leads": {
                 "get": {
@@ -307,7 +419,7 @@ pub fn document(all: &[&Capabilities]) -> Value {
                 "get": {
                     "operationId": "leadsMeta",
                     "summary": "What the account's provider supports: filters with operators, fields, page sizes",
-                    "parameters": [common_params().remove(0)],
+                    "parameters": [account_id_param(mode)],
                     "responses": meta_responses
                 }
             },
@@ -337,5 +449,11 @@ pub fn document(all: &[&Capabilities]) -> Value {
                 "bearer": {"type": "http", "scheme": "bearer", "description": "Authorization: Bearer <api key>. Not needed in sandbox mode."}
             }
         }
-    })
+    });
+    // No top-level requirement in sandbox mode: the sandbox answers without a key (a key sent
+    // anyway is ignored). `/healthz` and `/openapi.json` never need one (`security: []`).
+    if mode == Mode::ApiKeys {
+        doc["security"] = json!([{"bearer": []}]);
+    }
+    doc
 }
