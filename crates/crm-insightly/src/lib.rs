@@ -52,15 +52,21 @@
 //! and whether it matches exactly or ignoring case, is not documented: these are the lead's own
 //! top-level fields, matched as Insightly matches them.
 //!
-//! **`updated_after_utc` boundary.** Whether Insightly means "strictly after" or "at or after" is
-//! not documented; the spec calls it "the earliest date when a record was last updated", which we
-//! read as **at or after**. Insightly's times are whole seconds, so `updated_at[gte]=t` is sent as
-//! `t` rounded up to the whole second and `updated_at[gt]=t` as the next whole second after `t`;
-//! with both, the later bound. Under our reading both operators are exact. If Insightly in fact
-//! means "strictly after", both would leave out the leads updated within the bound's own second
-//! (never add a lead that does not match); `gte` is the exact one only under the at-or-after
-//! reading, `gt` under either reading differs by at most that one second. `updated_at` equality,
-//! `lt` and `lte` are not supported (Insightly has no upper bound): a 400.
+//! **`updated_after_utc` boundary.** Insightly does not say whether it means "strictly after" or
+//! "at or after"; its spec calls the value "the earliest date when a record was last updated",
+//! which we read as **at or after** (the simulator implements that reading). Insightly's times are
+//! whole seconds, so:
+//!
+//! - `updated_at[gte]=t` is sent as `t` rounded up to the whole second: **exact** under our reading;
+//! - `updated_at[gt]=t` is sent as the next whole second after `t` (`floor(t) + 1 s`): also exact
+//!   under our reading, because no lead can be updated between `t` and that second;
+//! - both together: the later of the two.
+//!
+//! If Insightly turns out to mean "strictly after", both operators lose the leads updated within
+//! the sent second and nothing else: the error is always a missing boundary lead, never a lead that
+//! does not match. (Sending `gt` unshifted would be exact under that reading but would add
+//! non-matching leads under ours, which the no-client-side-filtering rule cannot repair.)
+//! `updated_at` equality, `lt` and `lte` are not supported (Insightly has no upper bound): a 400.
 //!
 //! Not supported (a 400 before any request): `name` (Insightly has only `FIRST_NAME` and
 //! `LAST_NAME`, one per search, and a unified name is a full name), `lead_source` (an id on the
