@@ -93,7 +93,7 @@ async fn search_matches_one_field_and_updated_after_inclusively() {
         };
         let want = expected(&sim, |r| match &r[field] {
             Value::String(s) => s.to_lowercase() == text.to_lowercase(),
-            other => other.to_string() == text,
+            other => *other.to_string() == *text,
         });
         assert!(!want.is_empty());
         let filters = format!("&field_name={field}&field_value={}", enc(&text));
