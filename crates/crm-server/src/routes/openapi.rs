@@ -170,7 +170,7 @@ fn schemas() -> Value {
                 "converted_at": nullable_time(),
                 "converted_contact": nullable("string"),
                 "converted_account": nullable("string"),
-                "custom_fields": {"type": "object", "description": "With include_custom_fields=true, for providers that support it (see /unified/crm/leads/meta)."},
+                "custom_fields": {"type": "object", "description": "With include_custom_fields=true (Salesforce)."},
                 "remote_data": {"type": "object", "description": "The provider's record exactly as it came."}
             }
         },
@@ -235,7 +235,7 @@ fn error_response(status: u16) -> Value {
         401 => "Missing or wrong API key; or the provider rejected the account's credentials (truto_is_remote_error).",
         403 => "The provider refused access with valid credentials (missing permission or scope).",
         404 => "Unknown integrated account, or one of another tenant; or the provider answered not found (truto_is_remote_error).",
-        429 => "The provider's rate limit (429, or a provider's daily-limit answer in another status). Retry after Retry-After seconds.",
+        429 => "The provider's rate limit (429, or Salesforce's REQUEST_LIMIT_EXCEEDED). Retry after Retry-After seconds.",
         500 => "The server's own failure (account store unreachable, a misconfigured account). Never caused by a caller or a provider.",
         502 => "The provider failed (5xx), could not be reached, or sent a body that could not be read.",
         504 => "The provider did not answer in time, or the request exceeded the server's request timeout.",
@@ -290,7 +290,7 @@ pub fn document(all: &[&Capabilities]) -> Value {
         "info": {
             "title": "Unified CRM leads API",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "GET /unified/crm/leads lists the leads of one connected CRM account in one unified shape, page by page. Query syntax: bracket objects (owner[id]=1), operators (created_at[gte]=...), arrays (email_addresses[]=a, [0]= or repeated keys), percent-encoded brackets. Unknown parameters are refused with 400."
+            "description": "GET /unified/crm/leads lists the leads of one connected Copper, Pipedrive, Salesforce or Zoho CRM account in one unified shape, page by page. Query syntax: bracket objects (owner[id]=1), operators (created_at[gte]=...), arrays (email_addresses[]=a, [0]= or repeated keys), percent-encoded brackets. Unknown parameters are refused with 400."
         },
         "servers": [{"url": "http://127.0.0.1:8080"}],
         "security": [{"bearer": []}],
