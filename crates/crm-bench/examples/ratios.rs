@@ -33,7 +33,8 @@ fn main() -> std::io::Result<()> {
         "| provider | (a) Value parse | (b) unified | (c) raw | (d) naive | (b)/(a) | (c)/(a) | (d)/(b) |"
     )?;
     writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|")?;
-    for group in ["copper", "pipedrive", "salesforce", "zoho"] {
+    for subject in crm_bench::subjects() {
+        let group = subject.name;
         let get = |bench| estimate(&dir, group, bench).map(|(_, median)| median);
         let (Some(a), Some(b), Some(c), Some(d)) = (
             get("a_value_parse"),

@@ -16,6 +16,7 @@
 
 mod copper;
 mod gen;
+mod insightly;
 mod naive;
 mod pipedrive;
 mod salesforce;
@@ -44,13 +45,14 @@ pub struct Subject {
 pub fn subjects() -> Vec<Subject> {
     vec![
         copper::SUBJECT,
+        insightly::SUBJECT,
         pipedrive::SUBJECT,
         salesforce::SUBJECT,
         zoho::SUBJECT,
     ]
 }
 
-/// The subject named `name` (`copper`, `pipedrive`, `zoho`, `salesforce`).
+/// The subject named `name` (`copper`, `insightly`, `pipedrive`, `zoho`, `salesforce`).
 pub fn subject(name: &str) -> Option<Subject> {
     subjects().into_iter().find(|s| s.name == name)
 }

@@ -23,6 +23,7 @@ macro_rules! providers {
 
 providers! {
     "copper" => "copper": crm_copper,
+    "insightly" => "insightly": crm_insightly,
     "pipedrive" => "pipedrive": crm_pipedrive,
     "salesforce" => "salesforce": crm_salesforce,
     "zoho" => "zoho": crm_zoho,

@@ -50,6 +50,7 @@ impl AuthState {
     pub fn new(provider: SimProvider, seed: u64) -> Self {
         let salt = match provider {
             SimProvider::Copper => 1u64,
+            SimProvider::Insightly => 5,
             SimProvider::Pipedrive => 2,
             SimProvider::Salesforce => 3,
             SimProvider::Zoho => 4,
@@ -93,7 +94,7 @@ impl AuthState {
             SimProvider::Salesforce => format!("00DSIM000000001!AQ{n}.{body}"),
             SimProvider::Zoho => format!("1000.{body}.{n:04x}"),
             SimProvider::Pipedrive => format!("v1u:sim{n}:{body}"),
-            SimProvider::Copper => body,
+            SimProvider::Copper | SimProvider::Insightly => body,
         }
     }
 
@@ -117,7 +118,7 @@ impl AuthState {
     /// Every access token issued so far stops working (Copper: the API key).
     pub fn expire(&mut self) {
         self.access_tokens.clear();
-        if self.provider == SimProvider::Copper {
+        if matches!(self.provider, SimProvider::Copper | SimProvider::Insightly) {
             self.api_key_valid = false;
         }
     }
@@ -173,8 +174,11 @@ impl AuthState {
             client_id: oauth.then(|| self.client_id.clone()),
             client_secret: oauth.then(|| self.client_secret.clone()),
             token_url: token_path.map(|p| format!("{base_url}{p}")),
-            api_key: matches!(self.provider, SimProvider::Copper | SimProvider::Pipedrive)
-                .then(|| self.api_key.clone()),
+            api_key: matches!(
+                self.provider,
+                SimProvider::Copper | SimProvider::Insightly | SimProvider::Pipedrive
+            )
+            .then(|| self.api_key.clone()),
             user_email: (self.provider == SimProvider::Copper).then(|| self.user_email.clone()),
         }
     }

@@ -14,15 +14,17 @@ use crate::faults::Faults;
 #[serde(rename_all = "lowercase")]
 pub enum SimProvider {
     Copper,
+    Insightly,
     Pipedrive,
     Salesforce,
     Zoho,
 }
 
 impl SimProvider {
-    /// The four providers, in a fixed order.
-    pub const ALL: [SimProvider; 4] = [
+    /// Every simulated provider, in a fixed order.
+    pub const ALL: [SimProvider; 5] = [
         SimProvider::Copper,
+        SimProvider::Insightly,
         SimProvider::Pipedrive,
         SimProvider::Salesforce,
         SimProvider::Zoho,
@@ -32,6 +34,7 @@ impl SimProvider {
     pub fn as_str(self) -> &'static str {
         match self {
             SimProvider::Copper => "copper",
+            SimProvider::Insightly => "insightly",
             SimProvider::Pipedrive => "pipedrive",
             SimProvider::Salesforce => "salesforce",
             SimProvider::Zoho => "zoho",
@@ -50,6 +53,7 @@ impl FromStr for SimProvider {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.to_ascii_lowercase().as_str() {
             "copper" => Ok(SimProvider::Copper),
+            "insightly" => Ok(SimProvider::Insightly),
             "pipedrive" => Ok(SimProvider::Pipedrive),
             "salesforce" => Ok(SimProvider::Salesforce),
             "zoho" => Ok(SimProvider::Zoho),
@@ -119,6 +123,7 @@ impl SimCredentials {
     pub fn account_fields(&self, provider: SimProvider) -> Vec<(&'static str, String)> {
         let names: &[(&'static str, &Option<String>)] = match provider {
             SimProvider::Copper => &[("api_key", &self.api_key), ("user_email", &self.user_email)],
+            SimProvider::Insightly => &[("api_key", &self.api_key)],
             SimProvider::Pipedrive => &[("api_token", &self.api_key)],
             SimProvider::Salesforce | SimProvider::Zoho => &[
                 ("access_token", &self.access_token),
@@ -149,7 +154,8 @@ pub struct SimCredentials {
     pub client_secret: Option<String>,
     /// The simulated token endpoint (absolute URL).
     pub token_url: Option<String>,
-    /// Copper API key (`X-PW-AccessToken`) or Pipedrive API token (`x-api-token`).
+    /// Copper API key (`X-PW-AccessToken`), Insightly API key (Basic user name) or Pipedrive API
+    /// token (`x-api-token`).
     pub api_key: Option<String>,
     /// Copper: the user email sent as `X-PW-UserEmail`.
     pub user_email: Option<String>,

@@ -39,6 +39,7 @@ pub(crate) fn generate_ordered(
     let people = people(seed, n);
     match provider {
         SimProvider::Copper => people.iter().map(crate::copper::record).collect(),
+        SimProvider::Insightly => people.iter().map(crate::insightly::record).collect(),
         SimProvider::Pipedrive => people.iter().map(crate::pipedrive::record).collect(),
         SimProvider::Salesforce => people.iter().map(crate::salesforce::record).collect(),
         SimProvider::Zoho => {

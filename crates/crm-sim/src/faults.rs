@@ -93,6 +93,11 @@ impl Budget {
                 limit: 180,
                 window: Duration::from_secs(60),
             },
+            // Insightly documents daily limits per plan only; a per-second window is assumed.
+            SimProvider::Insightly => Budget {
+                limit: 10,
+                window: Duration::from_secs(1),
+            },
             SimProvider::Pipedrive => Budget {
                 limit: 80,
                 window: Duration::from_secs(2),

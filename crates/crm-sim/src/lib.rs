@@ -1,4 +1,4 @@
-//! In-process simulators of the four CRM lead APIs (Copper, Pipedrive, Salesforce, Zoho CRM).
+//! In-process simulators of the CRM lead APIs (Copper, Insightly, Pipedrive, Salesforce, Zoho CRM).
 //!
 //! Recorded fixtures can only replay requests somebody recorded; these fakes *behave* like the
 //! providers (paging, filters, SOQL, auth, errors, rate limits) so that paging-completeness tests,
@@ -20,6 +20,7 @@ mod config;
 pub mod copper;
 pub mod data;
 mod faults;
+pub mod insightly;
 pub mod pipedrive;
 mod respond;
 pub mod salesforce;

@@ -22,6 +22,7 @@ pub(crate) enum Failure {
 pub(crate) fn failure(st: &SimState, failure: Failure) -> Response {
     match st.provider {
         SimProvider::Copper => crate::copper::failure(failure),
+        SimProvider::Insightly => crate::insightly::failure(failure),
         SimProvider::Pipedrive => crate::pipedrive::failure(failure),
         SimProvider::Salesforce => crate::salesforce::failure(failure),
         SimProvider::Zoho => crate::zoho::failure(failure),
@@ -33,7 +34,7 @@ pub(crate) fn decorate(st: &SimState, resp: &mut Response, usage: UsageInfo) {
     match st.provider {
         SimProvider::Pipedrive => crate::pipedrive::decorate(resp, usage),
         SimProvider::Salesforce => crate::salesforce::decorate(resp, usage),
-        SimProvider::Copper | SimProvider::Zoho => {}
+        SimProvider::Copper | SimProvider::Insightly | SimProvider::Zoho => {}
     }
 }
 

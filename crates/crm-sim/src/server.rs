@@ -89,6 +89,7 @@ pub async fn start(provider: SimProvider, config: SimConfig) -> std::io::Result<
 fn router(state: Arc<SimState>) -> Router {
     let (api, token) = match state.provider {
         SimProvider::Copper => (crate::copper::api_routes(), Router::new()),
+        SimProvider::Insightly => (crate::insightly::api_routes(), Router::new()),
         SimProvider::Pipedrive => (
             crate::pipedrive::api_routes(),
             crate::pipedrive::token_routes(),
@@ -123,7 +124,7 @@ async fn not_found(State(st): State<Arc<SimState>>) -> Response {
 /// Path of the provider's token endpoint, if it has one.
 pub(crate) fn token_path(provider: SimProvider) -> Option<&'static str> {
     match provider {
-        SimProvider::Copper => None,
+        SimProvider::Copper | SimProvider::Insightly => None,
         SimProvider::Pipedrive => Some("/oauth/token"),
         SimProvider::Salesforce => Some("/services/oauth2/token"),
         SimProvider::Zoho => Some("/oauth/v2/token"),
@@ -251,10 +252,11 @@ impl Drop for SimHandle {
     }
 }
 
-/// All four simulators, e.g. for the sandbox.
+/// One simulator per provider, e.g. for the sandbox.
 #[derive(Debug)]
 pub struct SimCluster {
     pub copper: SimHandle,
+    pub insightly: SimHandle,
     pub pipedrive: SimHandle,
     pub salesforce: SimHandle,
     pub zoho: SimHandle,
@@ -265,6 +267,7 @@ impl SimCluster {
     pub fn get(&self, provider: SimProvider) -> &SimHandle {
         match provider {
             SimProvider::Copper => &self.copper,
+            SimProvider::Insightly => &self.insightly,
             SimProvider::Pipedrive => &self.pipedrive,
             SimProvider::Salesforce => &self.salesforce,
             SimProvider::Zoho => &self.zoho,
@@ -278,14 +281,27 @@ impl SimCluster {
 
     /// Stops every simulator.
     pub async fn shutdown(self) {
-        for sim in [self.copper, self.pipedrive, self.salesforce, self.zoho] {
+        for sim in [
+            self.copper,
+            self.insightly,
+            self.pipedrive,
+            self.salesforce,
+            self.zoho,
+        ] {
             sim.shutdown().await;
         }
     }
 
-    /// The four simulators in [`SimProvider::ALL`] order.
+    /// The simulators in [`SimProvider::ALL`] order.
     pub fn iter(&self) -> impl Iterator<Item = &SimHandle> {
-        [&self.copper, &self.pipedrive, &self.salesforce, &self.zoho].into_iter()
+        [
+            &self.copper,
+            &self.insightly,
+            &self.pipedrive,
+            &self.salesforce,
+            &self.zoho,
+        ]
+        .into_iter()
     }
 }
 
@@ -295,6 +311,7 @@ pub async fn start_all(mut config: SimConfig) -> std::io::Result<SimCluster> {
     config.records = None;
     Ok(SimCluster {
         copper: start(SimProvider::Copper, config.clone()).await?,
+        insightly: start(SimProvider::Insightly, config.clone()).await?,
         pipedrive: start(SimProvider::Pipedrive, config.clone()).await?,
         salesforce: start(SimProvider::Salesforce, config.clone()).await?,
         zoho: start(SimProvider::Zoho, config).await?,

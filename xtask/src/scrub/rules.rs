@@ -204,13 +204,20 @@ mod tests {
 
     #[test]
     fn every_rule_compiles() {
-        for name in ["copper", "pipedrive", "salesforce", "zoho", "unified"] {
+        for name in [
+            "copper",
+            "insightly",
+            "pipedrive",
+            "salesforce",
+            "zoho",
+            "unified",
+        ] {
             assert!(!RuleSet::named(name).unwrap().is_empty(), "{name}");
         }
         assert!(RuleSet::named("nobody").unwrap().is_empty());
         assert_eq!(
             providers().collect::<Vec<_>>(),
-            ["copper", "pipedrive", "salesforce", "zoho"]
+            ["copper", "insightly", "pipedrive", "salesforce", "zoho"]
         );
     }
 

@@ -28,6 +28,10 @@ pub fn sim_env(sims: &[crm_sim::SimHandle]) -> HashMap<String, String> {
                 set("CRM_RECORD_COPPER_USER_EMAIL", creds.user_email);
                 set("CRM_RECORD_COPPER_BASE_URL", Some(base));
             }
+            crm_sim::SimProvider::Insightly => {
+                set("CRM_RECORD_INSIGHTLY_API_KEY", creds.api_key);
+                set("CRM_RECORD_INSIGHTLY_BASE_URL", Some(base));
+            }
             crm_sim::SimProvider::Pipedrive => {
                 set("CRM_RECORD_PIPEDRIVE_API_TOKEN", creds.api_key);
                 set("CRM_RECORD_PIPEDRIVE_BASE_URL", Some(base));

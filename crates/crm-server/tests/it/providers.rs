@@ -307,6 +307,21 @@ fn cases(provider: Provider, leads: &[Value]) -> Vec<Case> {
                 check: Box::new(|l| l["custom_fields"].is_object()),
             });
         }
+        crm_insightly::PROVIDER => {
+            out.push(owner);
+            let (_, country) = pick(leads, &["addresses", "0", "country"]);
+            out.push(country_case(provider, leads, country));
+            out.push(eq_case("state", &["addresses", "0", "state"]));
+            // `updated_after_utc` is a lower bound only: the `gte` case.
+            out.extend(time_cases("updated_at", leads).into_iter().take(1));
+            out.push(email_case(provider, leads));
+            out.push(Case {
+                provider,
+                query: "include_custom_fields=true".into(),
+                include: None,
+                check: Box::new(|l| l["custom_fields"].is_object()),
+            });
+        }
         crm_zoho::PROVIDER => {}
         other => panic!("no filter cases for {other}"),
     }
@@ -441,7 +456,9 @@ fn inject(app: &SimApp, provider: Provider, fault: &str) {
     sim.set_api_key_valid(true);
     match fault {
         "401" => match provider {
-            crm_copper::PROVIDER | crm_pipedrive::PROVIDER => sim.set_api_key_valid(false),
+            crm_copper::PROVIDER | crm_insightly::PROVIDER | crm_pipedrive::PROVIDER => {
+                sim.set_api_key_valid(false)
+            }
             // OAuth: the token expired and the refresh token was revoked.
             crm_salesforce::PROVIDER | crm_zoho::PROVIDER => {
                 sim.update_faults(|f| f.refresh_revoked = true);
@@ -601,7 +618,7 @@ async fn unsupported_filters_name_the_real_supporters() {
     assert_eq!(r.status, 400);
     assert_eq!(
         r.json()["message"],
-        "the filter `owner[id]` is not supported for Zoho CRM accounts (it is supported by Copper, Pipedrive, Salesforce); remove it from the request"
+        "the filter `owner[id]` is not supported for Zoho CRM accounts (it is supported by Copper, Insightly, Pipedrive, Salesforce); remove it from the request"
     );
     let r = app
         .leads(crm_copper::PROVIDER, "converted_at[gte]=2024-01-01")

@@ -25,8 +25,9 @@ use tower::ServiceExt;
 use uuid::Uuid;
 
 /// Every provider of the default build, ordered by id.
-pub const ALL_PROVIDERS: [Provider; 4] = [
+pub const ALL_PROVIDERS: [Provider; 5] = [
     crm_copper::PROVIDER,
+    crm_insightly::PROVIDER,
     crm_pipedrive::PROVIDER,
     crm_salesforce::PROVIDER,
     crm_zoho::PROVIDER,

@@ -19,6 +19,9 @@ fn data_req(sim: &SimHandle) -> reqwest::RequestBuilder {
             .header("X-PW-Application", "developer_api")
             .header("X-PW-UserEmail", c.user_email.unwrap())
             .body(r#"{"page_size": 5}"#),
+        SimProvider::Insightly => client()
+            .get(format!("{base}/v3.1/Leads?top=5"))
+            .basic_auth(c.api_key.unwrap(), Some("")),
         SimProvider::Pipedrive => client()
             .get(format!("{base}/api/v1/leads?limit=5"))
             .bearer_auth(c.access_token.unwrap()),
@@ -66,7 +69,7 @@ fn refresh_req(sim: &SimHandle, refresh_token: &str) -> reqwest::RequestBuilder 
             enc(&secret),
             enc(refresh_token)
         )),
-        SimProvider::Copper => unreachable!("Copper has no token endpoint"),
+        SimProvider::Copper | SimProvider::Insightly => unreachable!("no token endpoint"),
     }
 }
 
@@ -79,8 +82,16 @@ async fn sim(provider: SimProvider, faults: Faults) -> SimHandle {
 /// The provider's rate-limit answer: status, body format, headers.
 fn assert_rate_limited(p: SimProvider, a: &Answer, retry_after: Option<&str>) {
     assert_eq!(a.header("retry-after"), retry_after, "{p}");
-    let b = a.json();
+    let b = if p == SimProvider::Insightly {
+        json!(a.body)
+    } else {
+        a.json()
+    };
     match p {
+        SimProvider::Insightly => {
+            assert_eq!(a.status, 429);
+            assert_eq!(b, json!("Too many requests. Please retry later."));
+        }
         SimProvider::Copper => {
             assert_eq!(a.status, 429);
             assert_eq!(b["success"], json!(false));
@@ -191,8 +202,13 @@ async fn server_errors_in_each_format() {
         .await;
         let a = send(data_req(&s)).await;
         assert_eq!(a.status, 503, "{p}");
-        let b = a.json();
+        let b = if p == SimProvider::Insightly {
+            json!(a.body)
+        } else {
+            a.json()
+        };
         match p {
+            SimProvider::Insightly => assert_eq!(b, json!("An error has occurred.")),
             SimProvider::Copper => assert_eq!(b["status"], json!(503)),
             SimProvider::Pipedrive => assert_eq!(b["success"], json!(false)),
             SimProvider::Salesforce => assert_eq!(b[0]["errorCode"], json!("SERVER_UNAVAILABLE")),
@@ -343,8 +359,13 @@ async fn provider_budgets_are_enforced() {
 /// The provider's "token expired" answer.
 fn assert_expired(p: SimProvider, a: &Answer) {
     assert_eq!(a.status, 401, "{p}: {}", a.body);
-    let b = a.json();
+    let b = if p == SimProvider::Insightly {
+        json!(a.body)
+    } else {
+        a.json()
+    };
     match p {
+        SimProvider::Insightly => assert_eq!(b, json!("Authentication failed")),
         SimProvider::Copper => assert_eq!(b["status"], json!(401)),
         SimProvider::Pipedrive => assert_eq!(
             b,
@@ -390,7 +411,7 @@ async fn expired_tokens_until_exactly_one_refresh() {
                     "rotated"
                 );
             }
-            SimProvider::Copper => unreachable!(),
+            SimProvider::Copper | SimProvider::Insightly => unreachable!(),
         }
         assert_eq!(s.credentials().access_token.as_deref(), Some(access));
         assert_eq!(
@@ -515,8 +536,13 @@ async fn unknown_paths_answer_in_the_provider_format() {
         let s = sim(p, Faults::default()).await;
         let a = send(client().get(format!("{}/nope", s.base_url()))).await;
         assert_eq!(a.status, 404, "{p}");
-        let b = a.json();
+        let b = if p == SimProvider::Insightly {
+            json!(a.body)
+        } else {
+            a.json()
+        };
         match p {
+            SimProvider::Insightly => assert_eq!(b, json!("Resource not found.")),
             SimProvider::Copper => assert_eq!(b["message"], json!("Resource not found")),
             SimProvider::Pipedrive => assert_eq!(b["success"], json!(false)),
             SimProvider::Salesforce => assert_eq!(b[0]["errorCode"], json!("NOT_FOUND")),

@@ -5,6 +5,7 @@
 mod common;
 mod copper;
 mod faults;
+mod insightly;
 mod lifecycle;
 mod pipedrive;
 mod salesforce;

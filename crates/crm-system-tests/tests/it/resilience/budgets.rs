@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 fn default_limiter(provider: SimProvider) -> RequestLimiter {
     match provider {
         SimProvider::Copper => crm_copper::default_limiter(),
+        SimProvider::Insightly => crm_insightly::default_limiter(),
         SimProvider::Pipedrive => crm_pipedrive::default_limiter(),
         SimProvider::Salesforce => crm_salesforce::default_limiter(),
         SimProvider::Zoho => crm_zoho::default_limiter(),

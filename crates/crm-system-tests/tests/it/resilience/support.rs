@@ -63,15 +63,16 @@ pub(crate) use ensure;
 pub fn name(provider: SimProvider) -> &'static str {
     match provider {
         SimProvider::Copper => "Copper",
+        SimProvider::Insightly => "Insightly",
         SimProvider::Pipedrive => "Pipedrive",
         SimProvider::Salesforce => "Salesforce",
         SimProvider::Zoho => "Zoho CRM",
     }
 }
 
-/// Providers with OAuth refresh tokens (Copper authenticates with an API key).
+/// Providers with OAuth refresh tokens (Copper and Insightly authenticate with an API key).
 pub fn has_refresh(provider: SimProvider) -> bool {
-    provider != SimProvider::Copper
+    !matches!(provider, SimProvider::Copper | SimProvider::Insightly)
 }
 
 /// A simulator with the suite's dataset and these faults.
@@ -138,6 +139,13 @@ pub fn connect(sim: &SimHandle, setup: Setup) -> Client {
             let config = crm_copper::Config::new(secret(c.api_key), secret(c.user_email))
                 .with_base_url(base);
             Arc::new(crm_copper::CopperConnector::with_options(config, &options).expect("copper"))
+        }
+        SimProvider::Insightly => {
+            let config = crm_insightly::Config::new(secret(c.api_key)).with_base_url(base);
+            Arc::new(
+                crm_insightly::InsightlyConnector::with_options(config, &options)
+                    .expect("insightly"),
+            )
         }
         SimProvider::Pipedrive => {
             let refresh = RefreshSettings::new(
@@ -236,6 +244,7 @@ pub async fn first_page(connector: &dyn DynConnector) -> crm_core::Result<RawPag
 pub fn expected_ids(sim: &SimHandle) -> BTreeSet<String> {
     let key = match sim.provider() {
         SimProvider::Salesforce => "Id",
+        SimProvider::Insightly => "LEAD_ID",
         _ => "id",
     };
     sim.records()

@@ -12,6 +12,7 @@
 //! simulator rejects the same values pasted in unescaped.
 
 mod copper;
+mod insightly;
 mod pipedrive;
 mod salesforce;
 mod soql_escaping;

@@ -70,6 +70,10 @@ fn pace(provider: SimProvider) -> Option<Pace> {
             interval: crm_pipedrive::limits::BURST_WINDOW
                 / (crm_pipedrive::limits::BURST_REQUESTS - crm_pipedrive::limits::BURST - 1),
         }),
+        SimProvider::Insightly => Some(Pace {
+            burst: crm_insightly::limits::BURST,
+            interval: crm_insightly::limits::INTERVAL,
+        }),
         SimProvider::Zoho => None,
         SimProvider::Salesforce => None,
     }

@@ -23,6 +23,7 @@ pub fn runtime() -> tokio::runtime::Runtime {
 pub fn default_limiter(provider: SimProvider) -> Option<RequestLimiter> {
     match provider {
         SimProvider::Copper => Some(crm_copper::default_limiter()),
+        SimProvider::Insightly => Some(crm_insightly::default_limiter()),
         SimProvider::Pipedrive => Some(crm_pipedrive::default_limiter()),
         SimProvider::Zoho => Some(crm_zoho::default_limiter()),
         SimProvider::Salesforce => Some(crm_salesforce::default_limiter()),
@@ -45,6 +46,14 @@ pub fn connector(sim: &SimHandle, limiter: Option<RequestLimiter>) -> Arc<dyn Dy
             )
             .with_base_url(sim.base_url());
             Arc::new(crm_copper::CopperConnector::with_options(config, &options).expect("copper"))
+        }
+        SimProvider::Insightly => {
+            let config = crm_insightly::Config::new(creds.api_key.expect("api key"))
+                .with_base_url(sim.base_url());
+            Arc::new(
+                crm_insightly::InsightlyConnector::with_options(config, &options)
+                    .expect("insightly"),
+            )
         }
         SimProvider::Pipedrive => {
             let config =
@@ -87,6 +96,14 @@ pub fn expected_ids(provider: SimProvider, records: &[Value]) -> Vec<String> {
             let mut hits: Vec<&Value> = records.iter().collect();
             hits.sort_by_key(|r| (r["date_created"].as_i64(), r["id"].as_i64()));
             hits.iter().map(|r| r["id"].to_string()).collect()
+        }
+        SimProvider::Insightly => {
+            let mut ids: Vec<i64> = records
+                .iter()
+                .filter_map(|r| r["LEAD_ID"].as_i64())
+                .collect();
+            ids.sort_unstable();
+            ids.into_iter().map(|id| id.to_string()).collect()
         }
         SimProvider::Pipedrive => {
             let mut hits: Vec<&Value> = records
