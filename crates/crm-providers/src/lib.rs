@@ -26,6 +26,7 @@ providers! {
     "pipedrive" => "pipedrive": crm_pipedrive,
     "salesforce" => "salesforce": crm_salesforce,
     "zoho" => "zoho": crm_zoho,
+    "zendesk-sell" => "zendesk-sell": crm_zendesk_sell,
 }
 
 /// The descriptors of this build, ordered by id.

@@ -17,15 +17,18 @@ pub enum SimProvider {
     Pipedrive,
     Salesforce,
     Zoho,
+    #[serde(rename = "zendesk-sell")]
+    ZendeskSell,
 }
 
 impl SimProvider {
-    /// The four providers, in a fixed order.
-    pub const ALL: [SimProvider; 4] = [
+    /// Every simulated provider, in a fixed order.
+    pub const ALL: [SimProvider; 5] = [
         SimProvider::Copper,
         SimProvider::Pipedrive,
         SimProvider::Salesforce,
         SimProvider::Zoho,
+        SimProvider::ZendeskSell,
     ];
 
     /// Lower-case name, as used in account files (`copper`, `pipedrive`, ...).
@@ -35,6 +38,7 @@ impl SimProvider {
             SimProvider::Pipedrive => "pipedrive",
             SimProvider::Salesforce => "salesforce",
             SimProvider::Zoho => "zoho",
+            SimProvider::ZendeskSell => "zendesk-sell",
         }
     }
 }
@@ -53,6 +57,7 @@ impl FromStr for SimProvider {
             "pipedrive" => Ok(SimProvider::Pipedrive),
             "salesforce" => Ok(SimProvider::Salesforce),
             "zoho" => Ok(SimProvider::Zoho),
+            "zendesk-sell" => Ok(SimProvider::ZendeskSell),
             other => Err(format!("unknown provider {other:?}")),
         }
     }
@@ -120,7 +125,7 @@ impl SimCredentials {
         let names: &[(&'static str, &Option<String>)] = match provider {
             SimProvider::Copper => &[("api_key", &self.api_key), ("user_email", &self.user_email)],
             SimProvider::Pipedrive => &[("api_token", &self.api_key)],
-            SimProvider::Salesforce | SimProvider::Zoho => &[
+            SimProvider::Salesforce | SimProvider::Zoho | SimProvider::ZendeskSell => &[
                 ("access_token", &self.access_token),
                 ("refresh_token", &self.refresh_token),
                 ("client_id", &self.client_id),

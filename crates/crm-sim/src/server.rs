@@ -63,6 +63,14 @@ pub async fn start(provider: SimProvider, config: SimConfig) -> std::io::Result<
         log: Mutex::new(VecDeque::new()),
         salesforce: Default::default(),
         zoho: Default::default(),
+        zendesk_sell: match (provider, &config.records) {
+            (SimProvider::ZendeskSell, None) => {
+                crate::zendesk_sell::ZendeskSellState::new(crate::zendesk_sell::conversion_records(
+                    &crate::data::people(config.seed, config.leads),
+                ))
+            }
+            _ => Default::default(),
+        },
         records,
         raw,
         config,
@@ -98,6 +106,10 @@ fn router(state: Arc<SimState>) -> Router {
             crate::salesforce::token_routes(),
         ),
         SimProvider::Zoho => (crate::zoho::api_routes(), crate::zoho::token_routes()),
+        SimProvider::ZendeskSell => (
+            crate::zendesk_sell::api_routes(),
+            crate::zendesk_sell::token_routes(),
+        ),
     };
     let api = api.layer(middleware::from_fn_with_state(
         state.clone(),
@@ -127,6 +139,7 @@ pub(crate) fn token_path(provider: SimProvider) -> Option<&'static str> {
         SimProvider::Pipedrive => Some("/oauth/token"),
         SimProvider::Salesforce => Some("/services/oauth2/token"),
         SimProvider::Zoho => Some("/oauth/v2/token"),
+        SimProvider::ZendeskSell => Some("/oauth2/token"),
     }
 }
 
@@ -251,13 +264,14 @@ impl Drop for SimHandle {
     }
 }
 
-/// All four simulators, e.g. for the sandbox.
+/// One simulator per provider, e.g. for the sandbox.
 #[derive(Debug)]
 pub struct SimCluster {
     pub copper: SimHandle,
     pub pipedrive: SimHandle,
     pub salesforce: SimHandle,
     pub zoho: SimHandle,
+    pub zendesk_sell: SimHandle,
 }
 
 impl SimCluster {
@@ -268,6 +282,7 @@ impl SimCluster {
             SimProvider::Pipedrive => &self.pipedrive,
             SimProvider::Salesforce => &self.salesforce,
             SimProvider::Zoho => &self.zoho,
+            SimProvider::ZendeskSell => &self.zendesk_sell,
         }
     }
 
@@ -278,14 +293,27 @@ impl SimCluster {
 
     /// Stops every simulator.
     pub async fn shutdown(self) {
-        for sim in [self.copper, self.pipedrive, self.salesforce, self.zoho] {
+        for sim in [
+            self.copper,
+            self.pipedrive,
+            self.salesforce,
+            self.zoho,
+            self.zendesk_sell,
+        ] {
             sim.shutdown().await;
         }
     }
 
-    /// The four simulators in [`SimProvider::ALL`] order.
+    /// The simulators in [`SimProvider::ALL`] order.
     pub fn iter(&self) -> impl Iterator<Item = &SimHandle> {
-        [&self.copper, &self.pipedrive, &self.salesforce, &self.zoho].into_iter()
+        [
+            &self.copper,
+            &self.pipedrive,
+            &self.salesforce,
+            &self.zoho,
+            &self.zendesk_sell,
+        ]
+        .into_iter()
     }
 }
 
@@ -297,6 +325,7 @@ pub async fn start_all(mut config: SimConfig) -> std::io::Result<SimCluster> {
         copper: start(SimProvider::Copper, config.clone()).await?,
         pipedrive: start(SimProvider::Pipedrive, config.clone()).await?,
         salesforce: start(SimProvider::Salesforce, config.clone()).await?,
-        zoho: start(SimProvider::Zoho, config).await?,
+        zoho: start(SimProvider::Zoho, config.clone()).await?,
+        zendesk_sell: start(SimProvider::ZendeskSell, config).await?,
     })
 }

@@ -663,7 +663,10 @@ async fn pipedrive_person_fields_cost_one_call_per_page() {
     let sim = app.sim(crm_pipedrive::PROVIDER);
     sim.reset_stats();
     let (leads, pages) = app
-        .all(crm_pipedrive::PROVIDER, "limit=7&truto_ignore_remote_data=true")
+        .all(
+            crm_pipedrive::PROVIDER,
+            "limit=7&truto_ignore_remote_data=true",
+        )
         .await;
     let requests = sim.requests();
     let count = |suffix: &str| requests.iter().filter(|r| r.path.ends_with(suffix)).count();
@@ -683,5 +686,9 @@ async fn pipedrive_person_fields_cost_one_call_per_page() {
         .all(crm_pipedrive::PROVIDER, "limit=7&truto_response_format=raw")
         .await;
     assert_eq!(raw.len(), leads.len());
-    assert_eq!(sim.requests().len(), raw_pages, "no persons call for raw pages");
+    assert_eq!(
+        sim.requests().len(),
+        raw_pages,
+        "no persons call for raw pages"
+    );
 }
