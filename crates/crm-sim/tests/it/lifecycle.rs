@@ -111,7 +111,7 @@ fn data_has_the_hard_cases() {
 async fn start_all_and_shutdown() {
     let cluster = crm_sim::start_all(SimConfig::new(3, 25)).await.unwrap();
     let urls: HashSet<&str> = cluster.iter().map(|s| s.base_url()).collect();
-    assert_eq!(urls.len(), 4);
+    assert_eq!(urls.len(), SimProvider::ALL.len());
     for s in cluster.iter() {
         assert!(s.base_url().starts_with("http://127.0.0.1:"));
         assert!(s.addr().ip().is_loopback());

@@ -9,4 +9,5 @@ mod lifecycle;
 mod pipedrive;
 mod salesforce;
 mod soql;
+mod zendesk_sell;
 mod zoho;
