@@ -25,11 +25,12 @@ use tower::ServiceExt;
 use uuid::Uuid;
 
 /// Every provider of the default build, ordered by id.
-pub const ALL_PROVIDERS: [Provider; 4] = [
+pub const ALL_PROVIDERS: [Provider; 5] = [
     crm_copper::PROVIDER,
     crm_pipedrive::PROVIDER,
     crm_salesforce::PROVIDER,
     crm_zoho::PROVIDER,
+    crm_zendesk_sell::PROVIDER,
 ];
 
 pub const ACME_KEY: &str = "acme-key-0123456789";

@@ -16,4 +16,5 @@ mod pipedrive;
 mod salesforce;
 mod soql_escaping;
 mod support;
+mod zendesk_sell;
 mod zoho;
