@@ -19,6 +19,7 @@ mod gen;
 mod naive;
 mod pipedrive;
 mod salesforce;
+mod zendesk_sell;
 mod zoho;
 
 use crm_core::list::{map_records, Items, ListedPage};
@@ -47,10 +48,11 @@ pub fn subjects() -> Vec<Subject> {
         pipedrive::SUBJECT,
         salesforce::SUBJECT,
         zoho::SUBJECT,
+        zendesk_sell::SUBJECT,
     ]
 }
 
-/// The subject named `name` (`copper`, `pipedrive`, `zoho`, `salesforce`).
+/// The subject named `name` (`copper`, `pipedrive`, `zoho`, `salesforce`, `zendesk-sell`).
 pub fn subject(name: &str) -> Option<Subject> {
     subjects().into_iter().find(|s| s.name == name)
 }

@@ -78,5 +78,5 @@ async fn fault_table() {
         })
         .collect();
     assert!(failed.is_empty(), "{}", failed.join("\n"));
-    assert_eq!(rows.len(), 4 * FAULTS.len());
+    assert_eq!(rows.len(), SimProvider::ALL.len() * FAULTS.len());
 }
