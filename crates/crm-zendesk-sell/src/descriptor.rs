@@ -74,7 +74,6 @@ pub static DESCRIPTOR: Descriptor = Descriptor {
         rules: &[
             ScrubRule::new(P::Name, "$..first_name"),
             ScrubRule::new(P::Name, "$..last_name"),
-            ScrubRule::new(P::Name, "$..name"),
             ScrubRule::new(P::Name, "$..organization_name"),
             ScrubRule::new(P::Email, "$..email"),
             ScrubRule::new(P::Phone, "$..phone"),

@@ -10,7 +10,7 @@ async fn records_every_scenario_from_the_simulators_and_each_fixture_replays_to_
     let sims = crate::start_sims().await;
     let env = crate::sim_env(&sims);
     let accounts = record::accounts_from(&[], &|name| env.get(name).cloned()).unwrap();
-    assert_eq!(accounts.len(), 4);
+    assert_eq!(accounts.len(), crm_sim::SimProvider::ALL.len());
     let out = tempfile::tempdir().unwrap();
 
     let outcomes = record::record(&accounts, &RecordOptions::new(out.path()))
