@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use crm_core::{DynConnector, Field, Lead};
 use crm_sim::{SimConfig, SimProvider};
 use crm_zendesk_sell::{Config, ZendeskSellConnector};
+use futures::StreamExt;
 use proptest::prelude::*;
 use secrecy::SecretString;
 use serde_json::Value;
@@ -252,4 +253,83 @@ async fn reqwest_free_get(base: &str, token: &str) -> Value {
         .map(|(_, b)| b)
         .unwrap_or_default();
     serde_json::from_str(body).expect("lead sources JSON")
+}
+
+/// No filter value changes the structure of the request the simulator receives: whatever the
+/// name, country and custom field value (quotes, backslashes, brackets, `&`, `#`, `%`, `=`, line
+/// breaks, non-ASCII), the leads request has the same parameter names, and each value arrives
+/// exactly as given.
+#[test]
+fn no_filter_value_changes_the_request_structure() {
+    let rt = support::runtime();
+    let sim = rt
+        .block_on(crm_sim::start(
+            SimProvider::ZendeskSell,
+            SimConfig::new(SEED, 20),
+        ))
+        .expect("simulator");
+    let connector = ZendeskSellConnector::new(
+        Config::oauth(SecretString::from(creds_token(&sim)))
+            .with_base_url(sim.base_url())
+            .with_conversions(false)
+            .with_sources(false),
+    )
+    .expect("connector");
+    let value = "[a-zA-Z0-9'\"\\\\()\\[\\],&#%=+;:/?@ \n\r\tÆøüé漢字🙂-]{1,24}";
+    let strategy = (value, value, value, "[a-z ]{0,6}[a-z]");
+    let mut runner = proptest::test_runner::TestRunner::new(proptest::test_runner::Config {
+        cases: 64,
+        failure_persistence: None,
+        ..proptest::test_runner::Config::default()
+    });
+    runner
+        .run(&strategy, |(first, country, custom, last)| {
+            let first = first.trim().replace(char::is_whitespace, "_");
+            let country = country.trim().to_owned();
+            let custom = custom.trim().to_owned();
+            prop_assume!(!first.is_empty() && !country.is_empty() && !custom.is_empty());
+            let last = last.split_whitespace().last().unwrap_or("x").to_owned();
+            sim.reset_stats();
+            let params = vec![
+                ("limit".to_owned(), "5".to_owned()),
+                ("owner[id]".to_owned(), "7".to_owned()),
+                ("name".to_owned(), format!("{first} {last}")),
+                ("country".to_owned(), country.clone()),
+                ("custom_fields[Segment]".to_owned(), custom.clone()),
+            ];
+            let query = support::parse(&params).map_err(TestCaseError::fail)?;
+            rt.block_on(crm_core::stream_leads(&connector, &query).collect::<Vec<_>>());
+            let log = sim.requests();
+            prop_assert_eq!(log.len(), 1);
+            let pairs: Vec<(String, String)> =
+                form_urlencoded::parse(log[0].query.as_deref().unwrap_or("").as_bytes())
+                    .into_owned()
+                    .collect();
+            let keys: Vec<&str> = pairs.iter().map(|(k, _)| k.as_str()).collect();
+            prop_assert_eq!(
+                keys,
+                vec![
+                    "page",
+                    "per_page",
+                    "sort_by",
+                    "owner_id",
+                    "first_name",
+                    "last_name",
+                    "address[country]",
+                    "custom_fields[Segment]"
+                ]
+            );
+            let get = |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(key, _)| key == k)
+                    .map(|(_, v)| v.clone())
+            };
+            prop_assert_eq!(get("first_name"), Some(first));
+            prop_assert_eq!(get("last_name"), Some(last));
+            prop_assert_eq!(get("address[country]"), Some(country));
+            prop_assert_eq!(get("custom_fields[Segment]"), Some(custom));
+            Ok(())
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
 }
