@@ -237,19 +237,19 @@ pub(crate) fn failure(st: &SimState, f: Failure) -> Response {
 }
 
 /// Refuses requests without a valid bearer token or a `User-Agent`.
-fn check(st: &SimState, headers: &HeaderMap) -> Result<(), Response> {
+fn check(st: &SimState, headers: &HeaderMap) -> Result<(), Box<Response>> {
     if headers
         .get("user-agent")
         .and_then(|v| v.to_str().ok())
         .is_none_or(|v| v.trim().is_empty())
     {
-        return Err(error(
+        return Err(Box::new(error(
             st,
             StatusCode::BAD_REQUEST,
             "invalid_header",
             "invalid header",
             "The User-Agent header is missing.",
-        ));
+        )));
     }
     let ok = auth::scheme_token(headers, "Bearer").is_some_and(|t| {
         let auth = st.auth();
@@ -258,13 +258,13 @@ fn check(st: &SimState, headers: &HeaderMap) -> Result<(), Response> {
     if ok {
         Ok(())
     } else {
-        Err(error(
+        Err(Box::new(error(
             st,
             StatusCode::UNAUTHORIZED,
             "unauthorized",
             "request is unauthorized",
             "Required access token is missing, malformed, expired, or invalid.",
-        ))
+        )))
     }
 }
 
@@ -279,23 +279,27 @@ fn invalid_param(st: &SimState, name: &str, details: &str) -> Response {
 }
 
 /// `page` and `per_page`, checked.
-fn paging(st: &SimState, pairs: &[(String, String)]) -> Result<(i64, i64), Response> {
-    let int = |name: &str, default: i64| -> Result<i64, Response> {
+fn paging(st: &SimState, pairs: &[(String, String)]) -> Result<(i64, i64), Box<Response>> {
+    let int = |name: &str, default: i64| -> Result<i64, Box<Response>> {
         match param(pairs, name) {
             None | Some("") => Ok(default),
             Some(v) => v
                 .trim()
                 .parse::<i64>()
-                .map_err(|_| invalid_param(st, name, "must be an integer")),
+                .map_err(|_| Box::new(invalid_param(st, name, "must be an integer"))),
         }
     };
     let page = int("page", 1)?;
     let per_page = int("per_page", 25)?;
     if page < 1 {
-        return Err(invalid_param(st, "page", "must be at least 1"));
+        return Err(Box::new(invalid_param(st, "page", "must be at least 1")));
     }
     if !(1..=MAX_PER_PAGE).contains(&per_page) {
-        return Err(invalid_param(st, "per_page", "must be between 1 and 100"));
+        return Err(Box::new(invalid_param(
+            st,
+            "per_page",
+            "must be between 1 and 100",
+        )));
     }
     Ok((page, per_page))
 }
@@ -374,12 +378,12 @@ async fn list(
     RawQuery(q): RawQuery,
 ) -> Response {
     if let Err(resp) = check(&st, &headers) {
-        return resp;
+        return *resp;
     }
     let pairs = query_pairs(q.as_deref());
     let (page, per_page) = match paging(&st, &pairs) {
         Ok(v) => v,
-        Err(resp) => return resp,
+        Err(resp) => return *resp,
     };
     let (field, desc) = match param(&pairs, "sort_by") {
         None | Some("") => ("updated_at", false),
@@ -452,12 +456,12 @@ async fn sources(
     RawQuery(q): RawQuery,
 ) -> Response {
     if let Err(resp) = check(&st, &headers) {
-        return resp;
+        return *resp;
     }
     let pairs = query_pairs(q.as_deref());
     let (page, per_page) = match paging(&st, &pairs) {
         Ok(v) => v,
-        Err(resp) => return resp,
+        Err(resp) => return *resp,
     };
     let all: Vec<String> = SOURCES
         .iter()
@@ -489,12 +493,12 @@ async fn conversions(
     RawQuery(q): RawQuery,
 ) -> Response {
     if let Err(resp) = check(&st, &headers) {
-        return resp;
+        return *resp;
     }
     let pairs = query_pairs(q.as_deref());
     let (page, per_page) = match paging(&st, &pairs) {
         Ok(v) => v,
-        Err(resp) => return resp,
+        Err(resp) => return *resp,
     };
     let wanted: Option<Vec<i64>> = match param(&pairs, "lead_id") {
         None | Some("") => None,

@@ -234,11 +234,12 @@ impl<'de> Visitor<'de> for IdVisitor {
     }
 }
 
+/// Custom field values by name, in record order, each value kept raw.
+pub type CustomFieldEntries = Vec<(String, Box<RawValue>)>;
+
 /// The `custom_fields` object's entries in record order, values kept raw.
-pub fn custom_field_entries(
-    raw: &RawValue,
-) -> serde_json::Result<Option<Vec<(String, Box<RawValue>)>>> {
-    struct Entries(Option<Vec<(String, Box<RawValue>)>>);
+pub fn custom_field_entries(raw: &RawValue) -> serde_json::Result<Option<CustomFieldEntries>> {
+    struct Entries(Option<CustomFieldEntries>);
     impl<'de> Deserialize<'de> for Entries {
         fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             struct V;

@@ -47,6 +47,8 @@ async fn walk(sim: &SimHandle, filters: &str, per_page: u64) -> (Vec<String>, &'
     panic!("paging does not end");
 }
 
+type Keep = Box<dyn Fn(&Value) -> bool>;
+
 fn expected(records: &[Value], keep: impl Fn(&Value) -> bool) -> Vec<String> {
     let mut rows: Vec<&Value> = records
         .iter()
@@ -85,7 +87,7 @@ async fn filters_match_the_records() {
         })
         .unwrap()
         .clone();
-    let cases: Vec<(String, Box<dyn Fn(&Value) -> bool>)> = vec![
+    let cases: Vec<(String, Keep)> = vec![
         (
             format!("&owner_id={}", first["owner_id"]),
             Box::new({
