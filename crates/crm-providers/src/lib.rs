@@ -25,8 +25,8 @@ providers! {
     "copper" => "copper": crm_copper,
     "pipedrive" => "pipedrive": crm_pipedrive,
     "salesforce" => "salesforce": crm_salesforce,
-    "zoho" => "zoho": crm_zoho,
     "zendesk-sell" => "zendesk-sell": crm_zendesk_sell,
+    "zoho" => "zoho": crm_zoho,
 }
 
 /// The descriptors of this build, ordered by id.

@@ -29,8 +29,8 @@ pub const ALL_PROVIDERS: [Provider; 5] = [
     crm_copper::PROVIDER,
     crm_pipedrive::PROVIDER,
     crm_salesforce::PROVIDER,
-    crm_zoho::PROVIDER,
     crm_zendesk_sell::PROVIDER,
+    crm_zoho::PROVIDER,
 ];
 
 pub const ACME_KEY: &str = "acme-key-0123456789";
