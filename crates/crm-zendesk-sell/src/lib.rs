@@ -51,8 +51,8 @@
 //!   to its lead by its own `lead_id`, so if the filter were ignored no lead would get another
 //!   lead's conversion.
 //!
-//! Empty or blank values are `null`; empty lists are `[]`. The raw format makes neither the
-//! sources nor the conversions call ([`conversions`], [`sources`]).
+//! Empty or blank values are `null`; empty lists are `[]`. The raw format makes no conversions
+//! call and reads the lead sources only for a `lead_source` filter ([`conversions`], [`sources`]).
 //!
 //! # Filters
 //!
