@@ -284,7 +284,10 @@ mod tests {
             let parsed = crm_core::ListRequest::from_query_string(&query);
             assert!(parsed.is_ok(), "{}/{}: {parsed:?}", s.provider, s.name);
         }
-        assert_eq!(providers(), ["copper", "pipedrive", "salesforce", "zoho"]);
+        assert_eq!(
+            providers(),
+            ["copper", "pipedrive", "salesforce", "zendesk-sell", "zoho"]
+        );
         assert!(find("salesforce", "recorded_custom_fields").is_some());
         assert!(find("zoho", "custom_fields").is_none());
         // Each provider records the filters it supports, and only those.

@@ -210,7 +210,7 @@ mod tests {
         assert!(RuleSet::named("nobody").unwrap().is_empty());
         assert_eq!(
             providers().collect::<Vec<_>>(),
-            ["copper", "pipedrive", "salesforce", "zoho"]
+            ["copper", "pipedrive", "salesforce", "zendesk-sell", "zoho"]
         );
     }
 
