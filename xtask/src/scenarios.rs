@@ -286,7 +286,14 @@ mod tests {
         }
         assert_eq!(
             providers(),
-            ["copper", "insightly", "pipedrive", "salesforce", "zoho"]
+            [
+                "copper",
+                "insightly",
+                "pipedrive",
+                "salesforce",
+                "zendesk-sell",
+                "zoho"
+            ]
         );
         assert!(find("salesforce", "recorded_custom_fields").is_some());
         assert!(find("zoho", "custom_fields").is_none());

@@ -20,6 +20,7 @@ mod insightly;
 mod naive;
 mod pipedrive;
 mod salesforce;
+mod zendesk_sell;
 mod zoho;
 
 use crm_core::list::{map_records, Items, ListedPage};
@@ -49,10 +50,11 @@ pub fn subjects() -> Vec<Subject> {
         pipedrive::SUBJECT,
         salesforce::SUBJECT,
         zoho::SUBJECT,
+        zendesk_sell::SUBJECT,
     ]
 }
 
-/// The subject named `name` (`copper`, `insightly`, `pipedrive`, `zoho`, `salesforce`).
+/// The subject named `name` (`copper`, `insightly`, `pipedrive`, `zoho`, `salesforce`, `zendesk-sell`).
 pub fn subject(name: &str) -> Option<Subject> {
     subjects().into_iter().find(|s| s.name == name)
 }

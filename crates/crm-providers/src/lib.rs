@@ -26,6 +26,7 @@ providers! {
     "insightly" => "insightly": crm_insightly,
     "pipedrive" => "pipedrive": crm_pipedrive,
     "salesforce" => "salesforce": crm_salesforce,
+    "zendesk-sell" => "zendesk-sell": crm_zendesk_sell,
     "zoho" => "zoho": crm_zoho,
 }
 

@@ -54,6 +54,7 @@ impl AuthState {
             SimProvider::Pipedrive => 2,
             SimProvider::Salesforce => 3,
             SimProvider::Zoho => 4,
+            SimProvider::ZendeskSell => 5,
         };
         let mut rng = StdRng::seed_from_u64(seed ^ 0x5eed_a117_0000_0000 ^ (salt << 40));
         let api_key = hex(&mut rng, 32);
@@ -95,6 +96,7 @@ impl AuthState {
             SimProvider::Zoho => format!("1000.{body}.{n:04x}"),
             SimProvider::Pipedrive => format!("v1u:sim{n}:{body}"),
             SimProvider::Copper | SimProvider::Insightly => body,
+            SimProvider::ZendeskSell => format!("{body}{n:08x}"),
         }
     }
 

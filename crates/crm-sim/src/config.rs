@@ -18,16 +18,19 @@ pub enum SimProvider {
     Pipedrive,
     Salesforce,
     Zoho,
+    #[serde(rename = "zendesk-sell")]
+    ZendeskSell,
 }
 
 impl SimProvider {
     /// Every simulated provider, in a fixed order.
-    pub const ALL: [SimProvider; 5] = [
+    pub const ALL: [SimProvider; 6] = [
         SimProvider::Copper,
         SimProvider::Insightly,
         SimProvider::Pipedrive,
         SimProvider::Salesforce,
         SimProvider::Zoho,
+        SimProvider::ZendeskSell,
     ];
 
     /// Lower-case name, as used in account files (`copper`, `pipedrive`, ...).
@@ -38,6 +41,7 @@ impl SimProvider {
             SimProvider::Pipedrive => "pipedrive",
             SimProvider::Salesforce => "salesforce",
             SimProvider::Zoho => "zoho",
+            SimProvider::ZendeskSell => "zendesk-sell",
         }
     }
 }
@@ -57,6 +61,7 @@ impl FromStr for SimProvider {
             "pipedrive" => Ok(SimProvider::Pipedrive),
             "salesforce" => Ok(SimProvider::Salesforce),
             "zoho" => Ok(SimProvider::Zoho),
+            "zendesk-sell" => Ok(SimProvider::ZendeskSell),
             other => Err(format!("unknown provider {other:?}")),
         }
     }
@@ -125,7 +130,7 @@ impl SimCredentials {
             SimProvider::Copper => &[("api_key", &self.api_key), ("user_email", &self.user_email)],
             SimProvider::Insightly => &[("api_key", &self.api_key)],
             SimProvider::Pipedrive => &[("api_token", &self.api_key)],
-            SimProvider::Salesforce | SimProvider::Zoho => &[
+            SimProvider::Salesforce | SimProvider::Zoho | SimProvider::ZendeskSell => &[
                 ("access_token", &self.access_token),
                 ("refresh_token", &self.refresh_token),
                 ("client_id", &self.client_id),

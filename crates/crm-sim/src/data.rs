@@ -42,6 +42,7 @@ pub(crate) fn generate_ordered(
         SimProvider::Insightly => people.iter().map(crate::insightly::record).collect(),
         SimProvider::Pipedrive => people.iter().map(crate::pipedrive::record).collect(),
         SimProvider::Salesforce => people.iter().map(crate::salesforce::record).collect(),
+        SimProvider::ZendeskSell => people.iter().map(crate::zendesk_sell::record).collect(),
         SimProvider::Zoho => {
             let offset = zoho_offset_minutes
                 .checked_mul(60)
@@ -252,7 +253,7 @@ const TITLES: &[&str] = &[
     "Directeur général",
 ];
 
-const SOURCES: &[&str] = &[
+pub(crate) const SOURCES: &[&str] = &[
     "Web",
     "Phone Inquiry",
     "Partner Referral",

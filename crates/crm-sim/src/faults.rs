@@ -86,7 +86,8 @@ pub struct Budget {
 impl Budget {
     /// The provider's documented budget: Copper 180 requests per rolling minute; Pipedrive a burst
     /// of 80 requests per 2 seconds; Salesforce 15,000 API requests per 24 hours (answered with
-    /// 403 `REQUEST_LIMIT_EXCEEDED`); Zoho 5,000 API credits per 24 hours (free edition).
+    /// 403 `REQUEST_LIMIT_EXCEEDED`); Zoho 5,000 API credits per 24 hours (free edition); Zendesk
+    /// Sell 36,000 requests per hour.
     pub fn provider_default(provider: SimProvider) -> Budget {
         match provider {
             SimProvider::Copper => Budget {
@@ -109,6 +110,10 @@ impl Budget {
             SimProvider::Zoho => Budget {
                 limit: 5_000,
                 window: Duration::from_secs(86_400),
+            },
+            SimProvider::ZendeskSell => Budget {
+                limit: 36_000,
+                window: Duration::from_secs(3_600),
             },
         }
     }

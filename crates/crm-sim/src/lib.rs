@@ -1,4 +1,5 @@
-//! In-process simulators of the CRM lead APIs (Copper, Insightly, Pipedrive, Salesforce, Zoho CRM).
+//! In-process simulators of the CRM lead APIs (Copper, Insightly, Pipedrive, Salesforce, Zoho CRM,
+//! Zendesk Sell).
 //!
 //! Recorded fixtures can only replay requests somebody recorded; these fakes *behave* like the
 //! providers (paging, filters, SOQL, auth, errors, rate limits) so that paging-completeness tests,
@@ -27,6 +28,7 @@ pub mod salesforce;
 mod server;
 mod state;
 mod stats;
+pub mod zendesk_sell;
 pub mod zoho;
 
 pub use config::{SimConfig, SimCredentials, SimProvider};

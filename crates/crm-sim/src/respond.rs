@@ -26,6 +26,7 @@ pub(crate) fn failure(st: &SimState, failure: Failure) -> Response {
         SimProvider::Pipedrive => crate::pipedrive::failure(failure),
         SimProvider::Salesforce => crate::salesforce::failure(failure),
         SimProvider::Zoho => crate::zoho::failure(failure),
+        SimProvider::ZendeskSell => crate::zendesk_sell::failure(st, failure),
     }
 }
 
@@ -34,7 +35,10 @@ pub(crate) fn decorate(st: &SimState, resp: &mut Response, usage: UsageInfo) {
     match st.provider {
         SimProvider::Pipedrive => crate::pipedrive::decorate(resp, usage),
         SimProvider::Salesforce => crate::salesforce::decorate(resp, usage),
-        SimProvider::Copper | SimProvider::Insightly | SimProvider::Zoho => {}
+        SimProvider::Copper
+        | SimProvider::Insightly
+        | SimProvider::Zoho
+        | SimProvider::ZendeskSell => {}
     }
 }
 

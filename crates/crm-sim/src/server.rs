@@ -63,6 +63,14 @@ pub async fn start(provider: SimProvider, config: SimConfig) -> std::io::Result<
         log: Mutex::new(VecDeque::new()),
         salesforce: Default::default(),
         zoho: Default::default(),
+        zendesk_sell: match (provider, &config.records) {
+            (SimProvider::ZendeskSell, None) => {
+                crate::zendesk_sell::ZendeskSellState::new(crate::zendesk_sell::conversion_records(
+                    &crate::data::people(config.seed, config.leads),
+                ))
+            }
+            _ => Default::default(),
+        },
         records,
         raw,
         config,
@@ -99,6 +107,10 @@ fn router(state: Arc<SimState>) -> Router {
             crate::salesforce::token_routes(),
         ),
         SimProvider::Zoho => (crate::zoho::api_routes(), crate::zoho::token_routes()),
+        SimProvider::ZendeskSell => (
+            crate::zendesk_sell::api_routes(),
+            crate::zendesk_sell::token_routes(),
+        ),
     };
     let api = api.layer(middleware::from_fn_with_state(
         state.clone(),
@@ -128,6 +140,7 @@ pub(crate) fn token_path(provider: SimProvider) -> Option<&'static str> {
         SimProvider::Pipedrive => Some("/oauth/token"),
         SimProvider::Salesforce => Some("/services/oauth2/token"),
         SimProvider::Zoho => Some("/oauth/v2/token"),
+        SimProvider::ZendeskSell => Some("/oauth2/token"),
     }
 }
 
@@ -260,6 +273,7 @@ pub struct SimCluster {
     pub pipedrive: SimHandle,
     pub salesforce: SimHandle,
     pub zoho: SimHandle,
+    pub zendesk_sell: SimHandle,
 }
 
 impl SimCluster {
@@ -271,6 +285,7 @@ impl SimCluster {
             SimProvider::Pipedrive => &self.pipedrive,
             SimProvider::Salesforce => &self.salesforce,
             SimProvider::Zoho => &self.zoho,
+            SimProvider::ZendeskSell => &self.zendesk_sell,
         }
     }
 
@@ -287,6 +302,7 @@ impl SimCluster {
             self.pipedrive,
             self.salesforce,
             self.zoho,
+            self.zendesk_sell,
         ] {
             sim.shutdown().await;
         }
@@ -300,6 +316,7 @@ impl SimCluster {
             &self.pipedrive,
             &self.salesforce,
             &self.zoho,
+            &self.zendesk_sell,
         ]
         .into_iter()
     }
@@ -314,6 +331,7 @@ pub async fn start_all(mut config: SimConfig) -> std::io::Result<SimCluster> {
         insightly: start(SimProvider::Insightly, config.clone()).await?,
         pipedrive: start(SimProvider::Pipedrive, config.clone()).await?,
         salesforce: start(SimProvider::Salesforce, config.clone()).await?,
-        zoho: start(SimProvider::Zoho, config).await?,
+        zoho: start(SimProvider::Zoho, config.clone()).await?,
+        zendesk_sell: start(SimProvider::ZendeskSell, config).await?,
     })
 }

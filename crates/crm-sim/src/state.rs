@@ -29,6 +29,7 @@ pub(crate) struct SimState {
     pub log: Mutex<VecDeque<LoggedRequest>>,
     pub salesforce: crate::salesforce::SalesforceState,
     pub zoho: crate::zoho::ZohoState,
+    pub zendesk_sell: crate::zendesk_sell::ZendeskSellState,
 }
 
 impl SimState {

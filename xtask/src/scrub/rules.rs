@@ -217,7 +217,14 @@ mod tests {
         assert!(RuleSet::named("nobody").unwrap().is_empty());
         assert_eq!(
             providers().collect::<Vec<_>>(),
-            ["copper", "insightly", "pipedrive", "salesforce", "zoho"]
+            [
+                "copper",
+                "insightly",
+                "pipedrive",
+                "salesforce",
+                "zendesk-sell",
+                "zoho"
+            ]
         );
     }
 

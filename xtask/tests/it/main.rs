@@ -44,6 +44,10 @@ pub fn sim_env(sims: &[crm_sim::SimHandle]) -> HashMap<String, String> {
                 set("CRM_RECORD_ZOHO_BASE_URL", Some(base));
                 set("CRM_RECORD_ZOHO_ACCESS_TOKEN", creds.access_token);
             }
+            crm_sim::SimProvider::ZendeskSell => {
+                set("CRM_RECORD_ZENDESK_SELL_BASE_URL", Some(base));
+                set("CRM_RECORD_ZENDESK_SELL_ACCESS_TOKEN", creds.access_token);
+            }
         }
     }
     env

@@ -323,6 +323,33 @@ fn cases(provider: Provider, leads: &[Value]) -> Vec<Case> {
             });
         }
         crm_zoho::PROVIDER => {}
+        crm_zendesk_sell::PROVIDER => {
+            out.push(owner);
+            out.push(eq_case("lead_source", &["lead_source"]));
+            let (lead, name) = leads
+                .iter()
+                .find_map(|l| {
+                    let last =
+                        text(l, &["last_name"]).filter(|s| !s.contains(char::is_whitespace))?;
+                    Some((l, text(l, &["first_name"])?, last))
+                })
+                .map(|(l, f, s)| (l, format!("{f} {s}")))
+                .unwrap();
+            out.push(Case {
+                provider,
+                query: format!("name={}", enc(&name)),
+                include: id(lead),
+                check: Box::new(|_| true),
+            });
+            let (_, country) = pick(leads, &["addresses", "0", "country"]);
+            out.push(country_case(provider, leads, country));
+            out.push(Case {
+                provider,
+                query: "include_custom_fields=true&custom_fields[Segment]=SMB".into(),
+                include: None,
+                check: Box::new(|l| l["custom_fields"]["Segment"] == "SMB"),
+            });
+        }
         other => panic!("no filter cases for {other}"),
     }
     out
@@ -460,7 +487,7 @@ fn inject(app: &SimApp, provider: Provider, fault: &str) {
                 sim.set_api_key_valid(false)
             }
             // OAuth: the token expired and the refresh token was revoked.
-            crm_salesforce::PROVIDER | crm_zoho::PROVIDER => {
+            crm_salesforce::PROVIDER | crm_zoho::PROVIDER | crm_zendesk_sell::PROVIDER => {
                 sim.update_faults(|f| f.refresh_revoked = true);
                 sim.expire_access_token();
             }
@@ -618,7 +645,7 @@ async fn unsupported_filters_name_the_real_supporters() {
     assert_eq!(r.status, 400);
     assert_eq!(
         r.json()["message"],
-        "the filter `owner[id]` is not supported for Zoho CRM accounts (it is supported by Copper, Insightly, Pipedrive, Salesforce); remove it from the request"
+        "the filter `owner[id]` is not supported for Zoho CRM accounts (it is supported by Copper, Insightly, Pipedrive, Salesforce, Zendesk Sell); remove it from the request"
     );
     let r = app
         .leads(crm_copper::PROVIDER, "converted_at[gte]=2024-01-01")

@@ -25,11 +25,12 @@ use tower::ServiceExt;
 use uuid::Uuid;
 
 /// Every provider of the default build, ordered by id.
-pub const ALL_PROVIDERS: [Provider; 5] = [
+pub const ALL_PROVIDERS: [Provider; 6] = [
     crm_copper::PROVIDER,
     crm_insightly::PROVIDER,
     crm_pipedrive::PROVIDER,
     crm_salesforce::PROVIDER,
+    crm_zendesk_sell::PROVIDER,
     crm_zoho::PROVIDER,
 ];
 

@@ -37,6 +37,10 @@ fn data_req(sim: &SimHandle) -> reqwest::RequestBuilder {
                 "Authorization",
                 format!("Zoho-oauthtoken {}", c.access_token.unwrap()),
             ),
+        SimProvider::ZendeskSell => client()
+            .get(format!("{base}/v2/leads?page=1&per_page=5&sort_by=id:asc"))
+            .header("user-agent", "crm-sim-tests")
+            .bearer_auth(c.access_token.unwrap()),
     }
 }
 
@@ -69,6 +73,14 @@ fn refresh_req(sim: &SimHandle, refresh_token: &str) -> reqwest::RequestBuilder 
             enc(&secret),
             enc(refresh_token)
         )),
+        SimProvider::ZendeskSell => client()
+            .post(url)
+            .basic_auth(id, Some(secret))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(format!(
+                "grant_type=refresh_token&refresh_token={}",
+                enc(refresh_token)
+            )),
         SimProvider::Copper | SimProvider::Insightly => unreachable!("no token endpoint"),
     }
 }
@@ -120,6 +132,14 @@ fn assert_rate_limited(p: SimProvider, a: &Answer, retry_after: Option<&str>) {
                 b,
                 json!({"code": "RATE_LIMIT_EXCEEDED", "details": {}, "message": "Too many requests. Please try again later.", "status": "error"})
             );
+        }
+        SimProvider::ZendeskSell => {
+            assert_eq!(a.status, 429);
+            assert_eq!(
+                b["errors"][0]["error"]["code"],
+                json!("rate_limit_exceeded")
+            );
+            assert_eq!(b["meta"]["logref"].as_str(), a.header("x-request-id"));
         }
     }
 }
@@ -213,6 +233,9 @@ async fn server_errors_in_each_format() {
             SimProvider::Pipedrive => assert_eq!(b["success"], json!(false)),
             SimProvider::Salesforce => assert_eq!(b[0]["errorCode"], json!("SERVER_UNAVAILABLE")),
             SimProvider::Zoho => assert_eq!(b["code"], json!("INTERNAL_ERROR")),
+            SimProvider::ZendeskSell => {
+                assert_eq!(b["meta"]["http_status"], json!("503 Service Unavailable"))
+            }
         }
         assert_eq!(send(data_req(&s)).await.status, 200);
         // 500 by default; a non-5xx status is treated as 500.
@@ -376,6 +399,9 @@ fn assert_expired(p: SimProvider, a: &Answer) {
             json!([{"message": "Session expired or invalid", "errorCode": "INVALID_SESSION_ID"}])
         ),
         SimProvider::Zoho => assert_eq!(b["code"], json!("INVALID_TOKEN")),
+        SimProvider::ZendeskSell => {
+            assert_eq!(b["errors"][0]["error"]["code"], json!("unauthorized"))
+        }
     }
 }
 
@@ -385,6 +411,7 @@ async fn expired_tokens_until_exactly_one_refresh() {
         SimProvider::Pipedrive,
         SimProvider::Salesforce,
         SimProvider::Zoho,
+        SimProvider::ZendeskSell,
     ] {
         let s = sim(p, Faults::default()).await;
         let before = s.credentials();
@@ -410,6 +437,10 @@ async fn expired_tokens_until_exactly_one_refresh() {
                     before.refresh_token.as_deref(),
                     "rotated"
                 );
+            }
+            SimProvider::ZendeskSell => {
+                assert_eq!(t["expires_in"], json!(3599));
+                assert_eq!(t["token_type"], json!("bearer"));
             }
             SimProvider::Copper | SimProvider::Insightly => unreachable!(),
         }
@@ -547,6 +578,9 @@ async fn unknown_paths_answer_in_the_provider_format() {
             SimProvider::Pipedrive => assert_eq!(b["success"], json!(false)),
             SimProvider::Salesforce => assert_eq!(b[0]["errorCode"], json!("NOT_FOUND")),
             SimProvider::Zoho => assert_eq!(b["code"], json!("INVALID_URL_PATTERN")),
+            SimProvider::ZendeskSell => {
+                assert_eq!(b["errors"][0]["error"]["code"], json!("incorrect_path"))
+            }
         }
         assert_eq!(s.stats().requests, 1);
         assert_eq!(s.stats().api_requests, 0);

@@ -10,4 +10,5 @@ mod lifecycle;
 mod pipedrive;
 mod salesforce;
 mod soql;
+mod zendesk_sell;
 mod zoho;

@@ -17,6 +17,7 @@ fn default_limiter(provider: SimProvider) -> RequestLimiter {
         SimProvider::Pipedrive => crm_pipedrive::default_limiter(),
         SimProvider::Salesforce => crm_salesforce::default_limiter(),
         SimProvider::Zoho => crm_zoho::default_limiter(),
+        SimProvider::ZendeskSell => crm_zendesk_sell::default_limiter(),
     }
 }
 

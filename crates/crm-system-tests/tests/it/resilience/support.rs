@@ -67,6 +67,7 @@ pub fn name(provider: SimProvider) -> &'static str {
         SimProvider::Pipedrive => "Pipedrive",
         SimProvider::Salesforce => "Salesforce",
         SimProvider::Zoho => "Zoho CRM",
+        SimProvider::ZendeskSell => "Zendesk Sell",
     }
 }
 
@@ -202,6 +203,28 @@ pub fn connect(sim: &SimHandle, setup: Setup) -> Client {
             let options = with_oauth(settings, config.token_set());
             Arc::new(crm_zoho::ZohoConnector::with_options(config, &options).expect("zoho"))
         }
+        SimProvider::ZendeskSell => {
+            let config = crm_zendesk_sell::Config::oauth(secret(c.access_token))
+                .with_base_url(base)
+                .with_refresh(
+                    RefreshSettings::new(
+                        c.client_id.unwrap_or_default(),
+                        secret(c.client_secret),
+                        secret(c.refresh_token),
+                    )
+                    .with_token_url(c.token_url.unwrap_or_default()),
+                );
+            let options = with_oauth(
+                config
+                    .oauth_settings()
+                    .expect("zendesk sell refresh settings"),
+                config.token_set().expect("zendesk sell tokens"),
+            );
+            Arc::new(
+                crm_zendesk_sell::ZendeskSellConnector::with_options(config, &options)
+                    .expect("zendesk sell"),
+            )
+        }
     };
     Client {
         connector,
@@ -252,7 +275,11 @@ pub fn expected_ids(sim: &SimHandle) -> BTreeSet<String> {
         .filter(|r| {
             sim.provider() != SimProvider::Pipedrive || r["is_archived"].as_bool() != Some(true)
         })
-        .map(|r| match &r[key] {
+        .map(|r| match sim.provider() {
+            SimProvider::ZendeskSell => &r["data"]["id"],
+            _ => &r[key],
+        })
+        .map(|id| match id {
             serde_json::Value::String(s) => s.clone(),
             other => other.to_string(),
         })

@@ -17,4 +17,5 @@ mod pipedrive;
 mod salesforce;
 mod soql_escaping;
 mod support;
+mod zendesk_sell;
 mod zoho;

@@ -76,6 +76,10 @@ fn pace(provider: SimProvider) -> Option<Pace> {
         }),
         SimProvider::Zoho => None,
         SimProvider::Salesforce => None,
+        SimProvider::ZendeskSell => Some(Pace {
+            burst: crm_zendesk_sell::limits::BURST,
+            interval: crm_zendesk_sell::limits::interval(),
+        }),
     }
 }
 

@@ -27,6 +27,7 @@ pub fn default_limiter(provider: SimProvider) -> Option<RequestLimiter> {
         SimProvider::Pipedrive => Some(crm_pipedrive::default_limiter()),
         SimProvider::Zoho => Some(crm_zoho::default_limiter()),
         SimProvider::Salesforce => Some(crm_salesforce::default_limiter()),
+        SimProvider::ZendeskSell => Some(crm_zendesk_sell::default_limiter()),
     }
 }
 
@@ -83,6 +84,19 @@ pub fn connector(sim: &SimHandle, limiter: Option<RequestLimiter>) -> Arc<dyn Dy
                     .expect("salesforce"),
             )
         }
+        SimProvider::ZendeskSell => {
+            let config = crm_zendesk_sell::Config::oauth(SecretString::from(
+                creds.access_token.expect("access token"),
+            ))
+            .with_base_url(sim.base_url())
+            // These walks measure paging; the conversions call has its own tests.
+            .with_conversions(false)
+            .with_sources(false);
+            Arc::new(
+                crm_zendesk_sell::ZendeskSellConnector::with_options(config, &options)
+                    .expect("zendesk sell"),
+            )
+        }
     }
 }
 
@@ -122,6 +136,14 @@ pub fn expected_ids(provider: SimProvider, records: &[Value]) -> Vec<String> {
                 .collect();
             ids.sort_by_key(|id| (id.len(), *id));
             ids.into_iter().map(str::to_owned).collect()
+        }
+        SimProvider::ZendeskSell => {
+            let mut ids: Vec<i64> = records
+                .iter()
+                .filter_map(|r| r["data"]["id"].as_i64())
+                .collect();
+            ids.sort_unstable();
+            ids.into_iter().map(|id| id.to_string()).collect()
         }
         SimProvider::Salesforce => panic!("not used: Salesforce pages are not predictable"),
     }
