@@ -121,20 +121,24 @@ impl<'a> JsonText<'a> {
     }
 
     /// The value from a [`RawValue`] (valid by construction).
+    #[inline]
     pub fn of(value: &'a RawValue) -> JsonText<'a> {
         JsonText::new(value.get().trim_ascii(), false)
     }
 
     /// The JSON text, exactly as in the record.
+    #[inline]
     pub fn get(self) -> &'a str {
         self.text
     }
 
+    #[inline]
     pub fn is_null(self) -> bool {
         self.text == "null"
     }
 
     /// A short name of the value's JSON type, for messages that must not quote the value.
+    #[inline]
     pub fn kind(self) -> &'static str {
         match self.text.as_bytes().first() {
             Some(b'{') => "an object",
@@ -148,11 +152,13 @@ impl<'a> JsonText<'a> {
 
     /// The literal when the value is an integer (no fraction, no exponent), digits exactly as
     /// sent: ids wider than any machine integer stay exact.
+    #[inline]
     pub fn integer(self) -> Option<&'a str> {
         crate::text::is_integer(self.text).then_some(self.text)
     }
 
     /// The string's text when the value is a string (borrowed unless it has escapes).
+    #[inline]
     pub fn as_str(self) -> Option<Cow<'a, str>> {
         if self.plain_string {
             return Some(Cow::Borrowed(&self.text[1..self.text.len() - 1]));

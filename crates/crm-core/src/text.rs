@@ -60,12 +60,14 @@ pub fn trim(text: &str) -> &str {
 }
 
 /// The trimmed text when it is not blank: provider strings of only whitespace are no value.
+#[inline]
 pub fn non_blank(text: Option<&str>) -> Option<String> {
     text.map(trim).filter(|t| !t.is_empty()).map(str::to_owned)
 }
 
 /// Whether `text` is an optional `-` and one or more ASCII digits (an integer as JSON writes it,
 /// or an id sent as a string of digits).
+#[inline]
 pub fn is_integer(text: &str) -> bool {
     let digits = text.strip_prefix('-').unwrap_or(text);
     !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())

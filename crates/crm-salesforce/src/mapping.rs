@@ -121,15 +121,19 @@ pub fn map_record(raw: &RawValue, options: &MapOptions) -> Result<Lead, MapError
 }
 
 /// A field that must be a string or `null`; any other value fails naming the record and field.
+#[inline]
 fn string<'a>(
     id: Option<&str>,
     field: &str,
     value: Option<JsonText<'a>>,
 ) -> Result<Option<Cow<'a, str>>, MapError> {
-    json::optional_str(value).map_err(|v| {
-        let got = shorten_to(v.get(), 60);
-        MapError::new(id, field, format!("expected a string or null, got {got}"))
-    })
+    json::optional_str(value).map_err(|v| not_a_string(id, field, v))
+}
+
+#[cold]
+fn not_a_string(id: Option<&str>, field: &str, value: JsonText<'_>) -> MapError {
+    let got = shorten_to(value.get(), 60);
+    MapError::new(id, field, format!("expected a string or null, got {got}"))
 }
 
 #[cfg(test)]

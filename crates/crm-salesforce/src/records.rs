@@ -70,6 +70,7 @@ impl<'a> LeadRecord<'a> {
 }
 
 impl<'a> Record<'a> for LeadRecord<'a> {
+    #[inline]
     fn slot(&mut self, key: &str) -> Option<&mut Option<JsonText<'a>>> {
         Some(match key {
             "Id" => &mut self.id,
@@ -96,6 +97,7 @@ impl<'a> Record<'a> for LeadRecord<'a> {
         })
     }
 
+    #[inline]
     fn other(&mut self, key: Cow<'a, str>, value: JsonText<'a>) {
         if self.collect_custom && key.ends_with("__c") {
             self.custom.push((key, value));

@@ -110,10 +110,14 @@ pub fn map_lead<'r>(record: &'r RawValue) -> Result<Lead, MapError> {
 
 /// A JSON string, borrowed when it has no escapes. Messages name the value's type, never the
 /// value: it may be personal.
+#[inline]
 fn json_string(value: JsonText<'_>) -> Result<Cow<'_, str>, String> {
-    value
-        .as_str()
-        .ok_or_else(|| format!("expected text, found {}", value.kind()))
+    value.as_str().ok_or_else(|| not_text(value))
+}
+
+#[cold]
+fn not_text(value: JsonText<'_>) -> String {
+    format!("expected text, found {}", value.kind())
 }
 
 /// A text value: a string (trimmed; blank = none) or a number written as its exact digits.
@@ -127,7 +131,7 @@ fn text(value: Option<JsonText<'_>>) -> Result<Option<Cow<'_, str>>, String> {
         Some(b'"') => json_string(value)?,
         Some(b'-' | b'0'..=b'9') => Cow::Borrowed(raw),
         _ if raw == "null" => return Ok(None),
-        _ => return Err(format!("expected text, found {}", value.kind())),
+        _ => return Err(not_text(value)),
     };
     Ok(match text {
         Cow::Borrowed(b) => Some(trim(b)).filter(|t| !t.is_empty()).map(Cow::Borrowed),

@@ -73,6 +73,7 @@ impl<'a> LeadRecord<'a> {
 }
 
 impl<'a> Record<'a> for LeadRecord<'a> {
+    #[inline]
     fn slot(&mut self, key: &str) -> Option<&mut Option<JsonText<'a>>> {
         Some(match key {
             "id" => &mut self.id,
@@ -113,6 +114,7 @@ impl<'a> OwnerRef<'a> {
 }
 
 impl<'a> Record<'a> for OwnerRef<'a> {
+    #[inline]
     fn slot(&mut self, key: &str) -> Option<&mut Option<JsonText<'a>>> {
         (key == "id").then_some(&mut self.id)
     }

@@ -30,6 +30,7 @@ pub enum RecordError {
 
 /// Fills `into` from the members of the object `value` (a record from a checked page, or an
 /// object inside one), in one walk and without a second validating parse.
+#[inline]
 pub fn read_record<'a, R: Record<'a>>(value: JsonText<'a>, mut into: R) -> Result<R, RecordError> {
     let members = Members::of(value).ok_or(RecordError::NotAnObject)?;
     for (key, value) in members {
@@ -48,6 +49,7 @@ pub fn read_record<'a, R: Record<'a>>(value: JsonText<'a>, mut into: R) -> Resul
 /// A member that must be a string or `null`: its text (borrowed unless it has escapes), `None`
 /// when absent or `null`, and the value itself when it has another type, for the caller's
 /// message naming the field.
+#[inline]
 pub fn optional_str(value: Option<JsonText<'_>>) -> Result<Option<Cow<'_, str>>, JsonText<'_>> {
     match value {
         None => Ok(None),
