@@ -24,13 +24,8 @@ use std::borrow::Cow;
 
 /// Maps one record. A value of the wrong type fails with the record id and the Zoho field name.
 pub fn map_lead<'r>(record: &'r RawValue) -> Result<Lead, MapError> {
-    let raw = LeadRecord::read(record).map_err(|e| {
-        MapError::new(
-            None,
-            "record",
-            format!("expected a JSON object of lead fields ({e})"),
-        )
-    })?;
+    let raw = LeadRecord::read(record)
+        .map_err(|e| MapError::new(None, "record", format!("not a Zoho lead record ({e})")))?;
     let id = record_id(raw.id).map_err(|m| MapError::new(None, "id", m))?;
     let at = |field: &str, message: String| MapError::new(Some(&id), field, message);
     // Borrowed text for dates and the street (no copy); owned text for lead fields.

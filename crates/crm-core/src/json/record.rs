@@ -21,7 +21,7 @@ pub trait Record<'a> {
 /// Why an object could not be read into a record.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RecordError {
-    #[error("not a JSON object")]
+    #[error("expected a JSON object")]
     NotAnObject,
     /// A member with a slot appeared twice: taking either value would be a guess.
     #[error("duplicate field `{0}`")]
@@ -84,7 +84,10 @@ mod tests {
         }
     }
 
-    fn read(json: &str) -> Result<(Option<String>, Option<String>, Vec<String>), RecordError> {
+    /// The slots' raw text and the other members, as `key=value`.
+    type Read = (Option<String>, Option<String>, Vec<String>);
+
+    fn read(json: &str) -> Result<Read, RecordError> {
         let raw = RawValue::from_string(json.to_owned()).unwrap();
         let two = read_record(JsonText::of(&raw), Two::default())?;
         let text = |v: Option<JsonText<'_>>| v.map(|v| v.get().to_owned());
