@@ -1,6 +1,6 @@
 //! The unified `Lead` and its parts, with exactly the field names of the List Leads documentation.
 //!
-//! Serialization follows one rule (DESIGN.md): a field the provider cannot supply is *omitted*
+//! Serialization follows one rule: a field the provider cannot supply is *omitted*
 //! ([`Field::Unsupported`]), a supported field with no value is `null` ([`Field::Null`]), and a
 //! supported list with no items is `[]`.
 
