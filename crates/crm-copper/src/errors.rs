@@ -68,10 +68,7 @@ fn copper_message(body: &[u8]) -> Option<String> {
     if text.is_empty() {
         return None;
     }
-    Some(match text.char_indices().nth(MAX_MESSAGE) {
-        Some((cut, _)) => format!("{}...", &text[..cut]),
-        None => text.to_owned(),
-    })
+    Some(crm_core::text::shorten_to(text, MAX_MESSAGE).into_owned())
 }
 
 /// Reads a 2xx search body: a bare JSON array of leads, each kept as raw JSON.

@@ -3,43 +3,32 @@
 //! Copper has no lead source *name* on the lead (only `customer_source_id`), no contact or account
 //! link, and no custom-field support in this API: those fields stay unsupported (omitted).
 
-use crate::records::{AddressRecord, EmailRecord, IdProbe, LeadRecord, PhoneRecord, Text};
+use crate::records::{AddressRecord, EmailRecord, LeadRecord, PhoneRecord};
+use crm_core::json::{self, JsonText, RecordError};
+use crm_core::text::{is_integer, non_blank, shorten_to};
 use crm_core::{Address, EmailAddress, Field, Lead, MapError, PhoneNumber, Ref, Timestamp};
 use serde_json::value::RawValue;
+use std::borrow::Cow;
 
 /// Maps one raw search record. A record that does not fit fails with the record's id and the
-/// field at fault, never silently.
+/// field at fault, never silently: a top-level value of the wrong type names its field; an
+/// address, e-mail or phone list that does not fit is a misfit of the `record` (the message
+/// says where).
 pub fn map_lead(raw: &RawValue) -> Result<Lead, MapError> {
-    // serde would also read a struct from an array; a lead is an object.
-    if !raw.get().trim_start().starts_with('{') {
-        return Err(MapError::new(
-            None,
-            "record",
-            "not a Copper lead object (expected a JSON object)",
-        ));
-    }
-    let record: LeadRecord<'_> = serde_json::from_str(raw.get()).map_err(|e| {
-        let id = serde_json::from_str::<IdProbe<'_>>(raw.get())
-            .ok()
-            .and_then(|p| p.id)
-            .and_then(integer_text);
-        MapError::new(
-            id.as_deref(),
-            "record",
-            format!("not a Copper lead object ({e})"),
-        )
-    })?;
-
-    let id = integer_text(record.id).ok_or_else(|| {
+    let record = LeadRecord::read(raw).map_err(|e| misfit(None, e))?;
+    let raw_id = record
+        .id
+        .ok_or_else(|| misfit(None, "missing field `id`"))?;
+    let id = integer_text(raw_id).ok_or_else(|| {
         MapError::new(
             None,
             "id",
-            format!("expected an integer id, got `{}`", clip(record.id.get())),
+            format!("expected an integer id, got `{}`", clip(raw_id.get())),
         )
     })?;
     let rid = Some(id.as_str());
 
-    let owner = match record.assignee_id {
+    let owner = match record.assignee_id.filter(|v| !v.is_null()) {
         None => Field::Null,
         Some(raw) => match integer_text(raw) {
             Some(owner) => Ref::field(Some(owner)),
@@ -52,29 +41,21 @@ pub fn map_lead(raw: &RawValue) -> Result<Lead, MapError> {
             }
         },
     };
+    let text = |field: &str, value| {
+        json::optional_str(value).map_err(|v| MapError::new(rid, field, not_a_string(v)))
+    };
+    let title = text("title", record.title)?;
+    let first_name = text("first_name", record.first_name)?;
+    let last_name = text("last_name", record.last_name)?;
 
     Ok(Lead {
         owner,
-        title: text_field(&record.title),
-        first_name: text_field(&record.first_name),
-        last_name: text_field(&record.last_name),
-        addresses: Some(
-            record
-                .address
-                .as_ref()
-                .and_then(address)
-                .into_iter()
-                .collect(),
-        ),
-        email_addresses: Some(record.email.as_ref().and_then(email).into_iter().collect()),
-        phone_numbers: Some(
-            record
-                .phone_numbers
-                .iter()
-                .flatten()
-                .filter_map(phone)
-                .collect(),
-        ),
+        title: Field::text(title.as_deref()),
+        first_name: Field::text(first_name.as_deref()),
+        last_name: Field::text(last_name.as_deref()),
+        addresses: Some(address(rid, record.address)?.into_iter().collect()),
+        email_addresses: Some(email(rid, record.email)?.into_iter().collect()),
+        phone_numbers: Some(phones(rid, record.phone_numbers)?),
         created_at: unix_time(record.date_created)
             .map_err(|m| MapError::new(rid, "date_created", m))?,
         updated_at: unix_time(record.date_modified)
@@ -85,83 +66,137 @@ pub fn map_lead(raw: &RawValue) -> Result<Lead, MapError> {
 
 /// The digits of a JSON integer, exactly as sent (no float round trip). Also accepts an id sent as
 /// a string of digits, in case a proxy stringifies numbers.
-fn integer_text(raw: &RawValue) -> Option<String> {
-    let text = raw.get().trim();
-    let digits = |s: &str| {
-        let unsigned = s.strip_prefix('-').unwrap_or(s);
-        !unsigned.is_empty() && unsigned.bytes().all(|b| b.is_ascii_digit())
-    };
-    if digits(text) {
-        return Some(text.to_owned());
+fn integer_text(value: JsonText<'_>) -> Option<String> {
+    match value.integer() {
+        Some(digits) => Some(digits.to_owned()),
+        None => value
+            .as_str()
+            .filter(|s| is_integer(s))
+            .map(Cow::into_owned),
     }
-    let quoted: String = serde_json::from_str(text).ok()?;
-    digits(&quoted).then_some(quoted)
 }
 
 /// Unix seconds (or `null`) to a UTC timestamp.
-fn unix_time(raw: Option<&RawValue>) -> Result<Field<Timestamp>, String> {
-    let Some(raw) = raw else {
+fn unix_time(value: Option<JsonText<'_>>) -> Result<Field<Timestamp>, String> {
+    let Some(value) = value.filter(|v| !v.is_null()) else {
         return Ok(Field::Null);
     };
-    let secs: i64 = raw
+    let secs: i64 = value
         .get()
-        .trim()
         .parse()
-        .map_err(|_| format!("expected Unix seconds, got `{}`", clip(raw.get())))?;
+        .map_err(|_| format!("expected Unix seconds, got `{}`", clip(value.get())))?;
     Timestamp::from_unix_seconds(secs)
         .map(Field::Value)
         .ok_or_else(|| format!("{secs} is outside the supported date range"))
 }
 
-fn text(value: &Option<Text<'_>>) -> Option<String> {
-    match value.as_ref().map(|t| t.as_str().trim()) {
-        Some(v) if !v.is_empty() => Some(v.to_owned()),
-        _ => None,
-    }
-}
-
-fn text_field(value: &Option<Text<'_>>) -> Field<String> {
-    Field::text(value.as_ref().map(Text::as_str))
-}
-
 /// Copper keeps the whole street in one field; its first line is `street_1`, the remaining lines
 /// (joined with ", ", the rule all connectors share) are `street_2`. An address without any value is no address.
-fn address(record: &AddressRecord<'_>) -> Option<Address> {
-    let (street_1, street_2) = Address::split_street(record.street.as_ref().map(Text::as_str));
+fn address(rid: Option<&str>, value: Option<JsonText<'_>>) -> Result<Option<Address>, MapError> {
+    let Some(value) = value.filter(|v| !v.is_null()) else {
+        return Ok(None);
+    };
+    let place = Place("address", None);
+    let record = AddressRecord::read(value).map_err(|e| misfit(rid, at(place, e)))?;
+    let text = |field: &str, value| nested_text(rid, place, field, value);
+    let street = text("street", record.street)?;
+    let (street_1, street_2) = Address::split_street(street.as_deref());
     let address = Address {
         street_1,
         street_2,
-        city: text(&record.city),
-        state: text(&record.state),
-        postal_code: text(&record.postal_code),
-        country: text(&record.country),
+        city: non_blank(text("city", record.city)?.as_deref()),
+        state: non_blank(text("state", record.state)?.as_deref()),
+        postal_code: non_blank(text("postal_code", record.postal_code)?.as_deref()),
+        country: non_blank(text("country", record.country)?.as_deref()),
         kind: None,
     };
-    (!address.is_empty()).then_some(address)
+    Ok((!address.is_empty()).then_some(address))
 }
 
-fn email(record: &EmailRecord<'_>) -> Option<EmailAddress> {
-    Some(EmailAddress {
-        email: text(&record.email)?,
-        kind: text(&record.category),
-    })
+fn email(rid: Option<&str>, value: Option<JsonText<'_>>) -> Result<Option<EmailAddress>, MapError> {
+    let Some(value) = value.filter(|v| !v.is_null()) else {
+        return Ok(None);
+    };
+    let place = Place("email", None);
+    let record = EmailRecord::read(value).map_err(|e| misfit(rid, at(place, e)))?;
+    let email = nested_text(rid, place, "email", record.email)?;
+    let kind = nested_text(rid, place, "category", record.category)?;
+    Ok(non_blank(email.as_deref()).map(|email| EmailAddress {
+        email,
+        kind: non_blank(kind.as_deref()),
+    }))
 }
 
-fn phone(record: &PhoneRecord<'_>) -> Option<PhoneNumber> {
-    Some(PhoneNumber {
-        number: text(&record.number)?,
-        extension: None,
-        kind: text(&record.category),
-    })
+/// The phone numbers with a number; a `null` list is no phones.
+fn phones(rid: Option<&str>, value: Option<JsonText<'_>>) -> Result<Vec<PhoneNumber>, MapError> {
+    let Some(value) = value.filter(|v| !v.is_null()) else {
+        return Ok(Vec::new());
+    };
+    let list = json::elements(value).ok_or_else(|| {
+        misfit(
+            rid,
+            format!("`phone_numbers`: expected an array, got {}", value.kind()),
+        )
+    })?;
+    let mut phones = Vec::new();
+    for (i, value) in list.enumerate() {
+        let place = Place("phone_numbers", Some(i));
+        let record = PhoneRecord::read(value).map_err(|e| misfit(rid, at(place, e)))?;
+        let number = nested_text(rid, place, "number", record.number)?;
+        let kind = nested_text(rid, place, "category", record.category)?;
+        if let Some(number) = non_blank(number.as_deref()) {
+            phones.push(PhoneNumber {
+                number,
+                extension: None,
+                kind: non_blank(kind.as_deref()),
+            });
+        }
+    }
+    Ok(phones)
+}
+
+/// A string-or-null value inside a nested object: a misfit of the record that names its place.
+fn nested_text<'a>(
+    rid: Option<&str>,
+    object: Place<'_>,
+    field: &str,
+    value: Option<JsonText<'a>>,
+) -> Result<Option<Cow<'a, str>>, MapError> {
+    json::optional_str(value)
+        .map_err(|v| misfit(rid, format!("`{object}.{field}`: {}", not_a_string(v))))
+}
+
+/// A record that is not a Copper lead object (reported against the field `record`).
+#[cold]
+fn misfit(rid: Option<&str>, why: impl std::fmt::Display) -> MapError {
+    MapError::new(rid, "record", format!("not a Copper lead object ({why})"))
+}
+
+/// Where a nested object sits in the record, for messages (written only when one is needed).
+#[derive(Debug, Clone, Copy)]
+struct Place<'a>(&'a str, Option<usize>);
+
+impl std::fmt::Display for Place<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.1 {
+            Some(i) => write!(f, "{}[{i}]", self.0),
+            None => f.write_str(self.0),
+        }
+    }
+}
+
+fn at(place: Place<'_>, error: RecordError) -> String {
+    format!("`{place}`: {error}")
+}
+
+#[cold]
+fn not_a_string(value: JsonText<'_>) -> String {
+    format!("expected a string or null, got `{}`", clip(value.get()))
 }
 
 /// Provider values in error messages are cut short: they may be long or carry personal data.
-fn clip(value: &str) -> String {
-    const MAX: usize = 40;
-    match value.char_indices().nth(MAX) {
-        Some((cut, _)) => format!("{}...", &value[..cut]),
-        None => value.to_owned(),
-    }
+fn clip(value: &str) -> Cow<'_, str> {
+    shorten_to(value, 40)
 }
 
 #[cfg(test)]
@@ -291,6 +326,25 @@ mod tests {
             assert_eq!(err.record_id.as_deref(), id, "{input}");
             assert_eq!(err.field, field, "{input}: {err}");
         }
+    }
+
+    #[test]
+    fn wrong_types_name_the_field_or_the_place_in_the_record() {
+        let err = map(r#"{"id": 3, "title": 5}"#).unwrap_err();
+        assert_eq!(
+            (err.record_id.as_deref(), err.field.as_str()),
+            (Some("3"), "title")
+        );
+        assert_eq!(err.message, "expected a string or null, got `5`");
+        let err =
+            map(r#"{"id": 3, "phone_numbers": [{"number": "1"}, {"number": 2}]}"#).unwrap_err();
+        assert_eq!(err.field, "record");
+        assert!(err.message.contains("`phone_numbers[1].number`"), "{err}");
+        let err = map(r#"{"id": 3, "address": {"city": "a", "city": "b"}}"#).unwrap_err();
+        assert!(
+            err.message.contains("`address`: duplicate field `city`"),
+            "{err}"
+        );
     }
 
     #[test]

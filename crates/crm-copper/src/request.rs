@@ -308,12 +308,8 @@ impl SecondsRange {
 }
 
 /// Caller values in error messages are cut short.
-fn clip(value: &str) -> String {
-    const MAX: usize = 60;
-    match value.char_indices().nth(MAX) {
-        Some((cut, _)) => format!("{}...", &value[..cut]),
-        None => value.to_owned(),
-    }
+fn clip(value: &str) -> std::borrow::Cow<'_, str> {
+    crm_core::text::shorten_to(value, 60)
 }
 
 #[cfg(test)]

@@ -5,9 +5,13 @@
 //! members here costs a fraction of a second serde pass (no validation, no visitor machinery), and
 //! values stay raw JSON text so numbers keep their exact digits. Only for text that is known to be
 //! valid JSON: every entry point takes a `&RawValue`, or a value slice handed out by this module.
+//! [`read_record`] builds on the walk: it is how every connector reads its provider's records.
 
 use serde_json::value::RawValue;
 use std::borrow::Cow;
+
+mod record;
+pub use record::{optional_str, read_record, Record, RecordError};
 
 /// The members of the JSON object in `value`, in order, as `(key, raw value)`; `None` when the
 /// value is not an object. Duplicate keys are all yielded, as they appear.
@@ -117,20 +121,44 @@ impl<'a> JsonText<'a> {
     }
 
     /// The value from a [`RawValue`] (valid by construction).
+    #[inline]
     pub fn of(value: &'a RawValue) -> JsonText<'a> {
         JsonText::new(value.get().trim_ascii(), false)
     }
 
     /// The JSON text, exactly as in the record.
+    #[inline]
     pub fn get(self) -> &'a str {
         self.text
     }
 
+    #[inline]
     pub fn is_null(self) -> bool {
         self.text == "null"
     }
 
+    /// A short name of the value's JSON type, for messages that must not quote the value.
+    #[inline]
+    pub fn kind(self) -> &'static str {
+        match self.text.as_bytes().first() {
+            Some(b'{') => "an object",
+            Some(b'[') => "an array",
+            Some(b't' | b'f') => "a boolean",
+            Some(b'"') => "a string",
+            Some(b'n') => "null",
+            _ => "a number",
+        }
+    }
+
+    /// The literal when the value is an integer (no fraction, no exponent), digits exactly as
+    /// sent: ids wider than any machine integer stay exact.
+    #[inline]
+    pub fn integer(self) -> Option<&'a str> {
+        crate::text::is_integer(self.text).then_some(self.text)
+    }
+
     /// The string's text when the value is a string (borrowed unless it has escapes).
+    #[inline]
     pub fn as_str(self) -> Option<Cow<'a, str>> {
         if self.plain_string {
             return Some(Cow::Borrowed(&self.text[1..self.text.len() - 1]));
@@ -288,6 +316,30 @@ mod tests {
         assert!(matches!(&values[1], Some(Cow::Owned(s)) if s == "y\n"));
         assert!(matches!(values[2], Some(Cow::Borrowed(""))));
         assert_eq!(values[3], None);
+    }
+
+    #[test]
+    fn kinds_and_integers() {
+        for (json, kind, integer) in [
+            ("{}", "an object", None),
+            ("[1]", "an array", None),
+            ("true", "a boolean", None),
+            ("false", "a boolean", None),
+            ("\"7\"", "a string", None),
+            ("null", "null", None),
+            ("-0", "a number", Some("-0")),
+            (
+                "123456789012345678901234",
+                "a number",
+                Some("123456789012345678901234"),
+            ),
+            ("1.5", "a number", None),
+            ("1e3", "a number", None),
+        ] {
+            let raw = raw(json);
+            let value = JsonText::of(&raw);
+            assert_eq!((value.kind(), value.integer()), (kind, integer), "{json}");
+        }
     }
 
     /// Arbitrary JSON values (serde_json writes them, with some whitespace added).

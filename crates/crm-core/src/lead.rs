@@ -41,10 +41,7 @@ impl<T> Field<T> {
 impl Field<String> {
     /// A supported text field; provider values that are empty or blank count as no value.
     pub fn text(value: Option<&str>) -> Self {
-        match value.map(crate::text::trim) {
-            Some(v) if !v.is_empty() => Field::Value(v.to_owned()),
-            _ => Field::Null,
-        }
+        Field::from_option(crate::text::non_blank(value))
     }
 }
 

@@ -10,7 +10,8 @@
 //! - [`shape`] and [`normalize`]: response formats, key_by, exclude_fields, remote_data.
 //! - [`transport`]: the HTTP client seam (base URL, timeout, credentials, error mapping).
 //! - [`error`]: one error type whose variants map to the HTTP contract's statuses.
-//! - [`json`]: reading fields of records serde_json has already checked, without a second pass.
+//! - [`json`]: reading fields of records serde_json has already checked, without a second pass
+//!   ([`json::read_record`], the one record reader of every connector).
 //!
 //! This crate knows no provider's API, no HTTP server and no database.
 

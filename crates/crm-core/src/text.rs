@@ -59,6 +59,20 @@ pub fn trim(text: &str) -> &str {
     }
 }
 
+/// The trimmed text when it is not blank: provider strings of only whitespace are no value.
+#[inline]
+pub fn non_blank(text: Option<&str>) -> Option<String> {
+    text.map(trim).filter(|t| !t.is_empty()).map(str::to_owned)
+}
+
+/// Whether `text` is an optional `-` and one or more ASCII digits (an integer as JSON writes it,
+/// or an id sent as a string of digits).
+#[inline]
+pub fn is_integer(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// Outside input quoted in a message, cut to `max` characters (with `...` when cut): a caller's
 /// 60 KB parameter name must not become a 60 KB error body.
 pub fn shorten_to(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
@@ -100,6 +114,24 @@ mod tests {
             "\u{7f}a",
         ] {
             assert_eq!(trim(text), text.trim(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn non_blank_trims_and_drops_blank_text() {
+        assert_eq!(non_blank(Some(" Ada\n")).as_deref(), Some("Ada"));
+        assert_eq!(non_blank(Some("\u{a0} \t")), None);
+        assert_eq!(non_blank(Some("")), None);
+        assert_eq!(non_blank(None), None);
+    }
+
+    #[test]
+    fn integers_are_digits_with_an_optional_minus() {
+        for yes in ["0", "-5", "007", "123456789012345678901234567890"] {
+            assert!(is_integer(yes), "{yes}");
+        }
+        for no in ["", "-", "+5", "1.5", "1e3", " 5", "5 ", "--5", "١"] {
+            assert!(!is_integer(no), "{no}");
         }
     }
 

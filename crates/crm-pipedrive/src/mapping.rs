@@ -4,37 +4,71 @@
 //! person), so those fields stay unsupported and are omitted. Custom fields (40-hex keys) stay in
 //! `remote_data`, which the list pipeline attaches.
 
-use crate::records::{IdText, RawLead, Text};
+use crate::records::{IdText, LeadRecord};
+use crm_core::json::{self, JsonText};
 use crm_core::time::parse_datetime;
 use crm_core::{Field, Lead, MapError, Ref, Timestamp};
 use serde_json::value::RawValue;
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 /// Maps a raw lead. A record that does not fit (no id, an id of the wrong type, a date that is
 /// not a date) is an error naming the record and field, never a silently dropped or blank lead.
 pub fn map_lead(record: &RawValue) -> Result<Lead, MapError> {
-    let raw: RawLead<'_> = serde_json::from_str(record.get()).map_err(|e| diagnose(record, &e))?;
-    let id = raw
-        .id
+    let raw = LeadRecord::read(record)
+        .map_err(|e| MapError::new(None, "record", format!("not a Pipedrive lead ({e})")))?;
+    // Every value's type is checked (ids, then text) before the id must be present and any date
+    // is parsed; errors name the id as sent.
+    let id = read_id(None, "id", raw.id)?;
+    let rid = id.as_ref().map(|id| &*id.0);
+    let owner = read_id(rid, "owner_id", raw.owner_id)?;
+    let person = read_id(rid, "person_id", raw.person_id)?;
+    let organization = read_id(rid, "organization_id", raw.organization_id)?;
+    let title = read_text(rid, "title", raw.title)?;
+    let source_name = read_text(rid, "source_name", raw.source_name)?;
+    let add_time = read_text(rid, "add_time", raw.add_time)?;
+    let update_time = read_text(rid, "update_time", raw.update_time)?;
+    let id = id
         .as_ref()
         .map(|id| id.0.trim())
         .filter(|id| !id.is_empty())
         .ok_or_else(|| MapError::new(None, "id", "the lead has no id"))?;
 
     let mut lead = Lead::new(id);
-    lead.owner = reference(raw.owner_id);
-    lead.title = Field::text(raw.title.as_ref().map(Text::as_str));
-    lead.lead_source = Field::text(raw.source_name.as_ref().map(Text::as_str));
-    lead.contact = reference(raw.person_id);
-    lead.account = reference(raw.organization_id);
-    lead.created_at = time(id, "add_time", raw.add_time.as_ref().map(Text::as_str))?;
-    lead.updated_at = time(
-        id,
-        "update_time",
-        raw.update_time.as_ref().map(Text::as_str),
-    )?;
+    lead.owner = reference(owner);
+    lead.title = Field::text(title.as_deref());
+    lead.lead_source = Field::text(source_name.as_deref());
+    lead.contact = reference(person);
+    lead.account = reference(organization);
+    lead.created_at = time(id, "add_time", add_time.as_deref())?;
+    lead.updated_at = time(id, "update_time", update_time.as_deref())?;
     Ok(lead)
+}
+
+/// An id field ([`IdText`]); any other value fails naming the record and field.
+#[inline]
+fn read_id<'a>(
+    id: Option<&str>,
+    field: &str,
+    value: Option<JsonText<'a>>,
+) -> Result<Option<IdText<'a>>, MapError> {
+    IdText::read_optional(value).map_err(|v| unexpected(id, field, IdText::EXPECTED, v))
+}
+
+/// A field that must be a string or `null`; any other value fails naming the record and field.
+#[inline]
+fn read_text<'a>(
+    id: Option<&str>,
+    field: &str,
+    value: Option<JsonText<'a>>,
+) -> Result<Option<Cow<'a, str>>, MapError> {
+    json::optional_str(value).map_err(|v| unexpected(id, field, "a string or null", v))
+}
+
+/// Names the value's type, never the value: it may be personal.
+#[cold]
+fn unexpected(id: Option<&str>, field: &str, expected: &str, value: JsonText<'_>) -> MapError {
+    let why = format!("expected {expected}, found {}", value.kind());
+    MapError::new(id, field, format!("unexpected value ({why})"))
 }
 
 fn reference(id: Option<IdText<'_>>) -> Field<Ref> {
@@ -56,42 +90,6 @@ fn time(id: &str, field: &str, value: Option<&str>) -> Result<Field<Timestamp>, 
 fn utc_without_offset(value: &str) -> Option<Timestamp> {
     let naive = chrono::NaiveDateTime::parse_from_str(value, "%Y-%m-%d %H:%M:%S%.f").ok()?;
     Some(Timestamp(naive.and_utc()))
-}
-
-/// Finds which field made a record unreadable (serde_json's errors name no field). Runs only on
-/// the error path, so it may parse the record again.
-fn diagnose(record: &RawValue, error: &serde_json::Error) -> MapError {
-    let Ok(fields) = serde_json::from_str::<HashMap<Cow<'_, str>, &RawValue>>(record.get()) else {
-        return MapError::new(None, "<record>", "the record is not a JSON object");
-    };
-    let parse_id = |name: &str| {
-        fields
-            .get(name)
-            .map(|v| serde_json::from_str::<Option<IdText<'_>>>(v.get()).map(|_| ()))
-    };
-    let record_id = fields
-        .get("id")
-        .and_then(|v| serde_json::from_str::<IdText<'_>>(v.get()).ok())
-        .map(|id| id.0.into_owned());
-    let record_id = record_id.as_deref();
-    for name in ["id", "owner_id", "person_id", "organization_id"] {
-        if let Some(Err(e)) = parse_id(name) {
-            return MapError::new(record_id, name, format!("unexpected value ({e})"));
-        }
-    }
-    for name in ["title", "source_name", "add_time", "update_time"] {
-        if let Some(Err(e)) = fields
-            .get(name)
-            .map(|v| serde_json::from_str::<Option<Text<'_>>>(v.get()))
-        {
-            return MapError::new(record_id, name, format!("unexpected value ({e})"));
-        }
-    }
-    MapError::new(
-        record_id,
-        "<record>",
-        format!("not a Pipedrive lead ({error})"),
-    )
 }
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
 //! Salesforce Lead record -> unified [`Lead`]. Pure: no I/O, unit-tested below.
 
 use crate::records::LeadRecord;
+use crm_core::json::{self, JsonText};
+use crm_core::text::{non_blank, shorten_to};
 use crm_core::time::parse_optional;
 use crm_core::{
     Address, CustomFields, EmailAddress, Field, Lead, MapError, MapOptions, PhoneNumber, Ref,
@@ -15,44 +17,80 @@ const PHONE_TYPES: [&str; 3] = ["work", "mobile", "fax"];
 /// Maps one raw Lead record. A record that is not an object, has no `Id`, or holds a value of the
 /// wrong type fails with the record id and field named (the page fails; nothing is dropped).
 pub fn map_record(raw: &RawValue, options: &MapOptions) -> Result<Lead, MapError> {
-    let record = LeadRecord::parse(raw, options.include_custom_fields)
+    let record = LeadRecord::read(raw, options.include_custom_fields)
         .map_err(|e| MapError::new(None, "record", format!("not a Salesforce Lead record: {e}")))?;
-    let id = record
-        .id
+    let id = string(None, "Id", record.id)?;
+    let id = id
         .as_deref()
         .map(str::trim)
         .filter(|id| !id.is_empty())
         .ok_or_else(|| MapError::new(None, "Id", "the record has no Id"))?;
-    if let Some((field, why)) = &record.bad_field {
-        return Err(MapError::new(Some(id), field.as_str(), why));
-    }
-    let time = |field: &str, value: &Option<Cow<'_, str>>| -> Result<Field<Timestamp>, MapError> {
+    let rid = Some(id);
+    // Every value's type is checked, in the order the query selects (and Salesforce sends) the
+    // fields, before any date is parsed: the first misfit in the record is the one reported.
+    let owner_id = string(rid, "OwnerId", record.owner_id)?;
+    let first_name = string(rid, "FirstName", record.first_name)?;
+    let last_name = string(rid, "LastName", record.last_name)?;
+    let title = string(rid, "Title", record.title)?;
+    let lead_source = string(rid, "LeadSource", record.lead_source)?;
+    let street = string(rid, "Street", record.street)?;
+    let city = string(rid, "City", record.city)?;
+    let state = string(rid, "State", record.state)?;
+    let postal_code = string(rid, "PostalCode", record.postal_code)?;
+    let country = string(rid, "Country", record.country)?;
+    let email = string(rid, "Email", record.email)?;
+    let phones = [
+        string(rid, "Phone", record.phone)?,
+        string(rid, "MobilePhone", record.mobile_phone)?,
+        string(rid, "Fax", record.fax)?,
+    ];
+    let converted_date = string(rid, "ConvertedDate", record.converted_date)?;
+    let converted_account_id = string(rid, "ConvertedAccountId", record.converted_account_id)?;
+    let converted_contact_id = string(rid, "ConvertedContactId", record.converted_contact_id)?;
+    let created_date = string(rid, "CreatedDate", record.created_date)?;
+    let last_modified_date = string(rid, "LastModifiedDate", record.last_modified_date)?;
+    let time = |field: &str, value: Option<Cow<'_, str>>| -> Result<Field<Timestamp>, MapError> {
         parse_optional(value.as_deref())
             .map(Field::from_option)
-            .map_err(|e| MapError::new(Some(id), field, e))
+            .map_err(|e| MapError::new(rid, field, e))
     };
 
     let mut lead = Lead::new(id);
-    lead.owner = Ref::field(clean(&record.owner_id));
-    lead.lead_source = Field::text(record.lead_source.as_deref());
-    lead.title = Field::text(record.title.as_deref());
+    lead.owner = Ref::field(non_blank(owner_id.as_deref()));
+    lead.lead_source = Field::text(lead_source.as_deref());
+    lead.title = Field::text(title.as_deref());
     // A Lead references an Account only once converted (ConvertedAccountId); see the crate doc.
-    lead.account = Ref::field(clean(&record.converted_account_id));
-    lead.first_name = Field::text(record.first_name.as_deref());
-    lead.last_name = Field::text(record.last_name.as_deref());
-    lead.addresses = Some(addresses(&record));
+    lead.account = Ref::field(non_blank(converted_account_id.as_deref()));
+    lead.first_name = Field::text(first_name.as_deref());
+    lead.last_name = Field::text(last_name.as_deref());
+    let (street_1, street_2) = Address::split_street(street.as_deref());
+    let address = Address {
+        street_1,
+        street_2,
+        city: non_blank(city.as_deref()),
+        state: non_blank(state.as_deref()),
+        postal_code: non_blank(postal_code.as_deref()),
+        country: non_blank(country.as_deref()),
+        kind: None,
+    };
+    // Salesforce keeps one address per Lead; `Street` may hold several lines.
+    lead.addresses = Some(if address.is_empty() {
+        Vec::new()
+    } else {
+        vec![address]
+    });
     lead.email_addresses = Some(
-        clean(&record.email)
+        non_blank(email.as_deref())
             .map(|email| EmailAddress { email, kind: None })
             .into_iter()
             .collect(),
     );
     lead.phone_numbers = Some(
-        [&record.phone, &record.mobile_phone, &record.fax]
-            .into_iter()
+        phones
+            .iter()
             .zip(PHONE_TYPES)
             .filter_map(|(number, kind)| {
-                clean(number).map(|number| PhoneNumber {
+                non_blank(number.as_deref()).map(|number| PhoneNumber {
                     number,
                     extension: None,
                     kind: Some(kind.to_owned()),
@@ -60,12 +98,12 @@ pub fn map_record(raw: &RawValue, options: &MapOptions) -> Result<Lead, MapError
             })
             .collect(),
     );
-    lead.created_at = time("CreatedDate", &record.created_date)?;
-    lead.updated_at = time("LastModifiedDate", &record.last_modified_date)?;
+    lead.created_at = time("CreatedDate", created_date)?;
+    lead.updated_at = time("LastModifiedDate", last_modified_date)?;
     // A date (`2024-01-31`): midnight UTC.
-    lead.converted_at = time("ConvertedDate", &record.converted_date)?;
-    lead.converted_contact = Field::text(record.converted_contact_id.as_deref());
-    lead.converted_account = Field::text(record.converted_account_id.as_deref());
+    lead.converted_at = time("ConvertedDate", converted_date)?;
+    lead.converted_contact = Field::text(converted_contact_id.as_deref());
+    lead.converted_account = Field::text(converted_account_id.as_deref());
     if options.include_custom_fields {
         let custom = record
             .custom
@@ -74,7 +112,7 @@ pub fn map_record(raw: &RawValue, options: &MapOptions) -> Result<Lead, MapError
                 // The value's exact text (it is valid JSON: it comes from the checked record).
                 RawValue::from_string(value.get().to_owned())
                     .map(|raw| (name.to_string(), raw))
-                    .map_err(|e| MapError::new(Some(id), name.as_ref(), e))
+                    .map_err(|e| MapError::new(rid, name.as_ref(), e))
             })
             .collect::<Result<_, _>>()?;
         lead.custom_fields = Some(CustomFields(custom));
@@ -82,33 +120,20 @@ pub fn map_record(raw: &RawValue, options: &MapOptions) -> Result<Lead, MapError
     Ok(lead)
 }
 
-/// A trimmed, non-empty value.
-fn clean(value: &Option<Cow<'_, str>>) -> Option<String> {
-    value
-        .as_deref()
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .map(str::to_owned)
+/// A field that must be a string or `null`; any other value fails naming the record and field.
+#[inline]
+fn string<'a>(
+    id: Option<&str>,
+    field: &str,
+    value: Option<JsonText<'a>>,
+) -> Result<Option<Cow<'a, str>>, MapError> {
+    json::optional_str(value).map_err(|v| not_a_string(id, field, v))
 }
 
-/// Salesforce keeps one address per Lead; `Street` may hold several lines. The first line is
-/// `street_1`, the remaining non-blank lines are joined with `", "` into `street_2`.
-fn addresses(record: &LeadRecord<'_>) -> Vec<Address> {
-    let (street_1, street_2) = Address::split_street(record.street.as_deref());
-    let address = Address {
-        street_1,
-        street_2,
-        city: clean(&record.city),
-        state: clean(&record.state),
-        postal_code: clean(&record.postal_code),
-        country: clean(&record.country),
-        kind: None,
-    };
-    if address.is_empty() {
-        Vec::new()
-    } else {
-        vec![address]
-    }
+#[cold]
+fn not_a_string(id: Option<&str>, field: &str, value: JsonText<'_>) -> MapError {
+    let got = shorten_to(value.get(), 60);
+    MapError::new(id, field, format!("expected a string or null, got {got}"))
 }
 
 #[cfg(test)]

@@ -24,13 +24,8 @@ use std::borrow::Cow;
 
 /// Maps one record. A value of the wrong type fails with the record id and the Zoho field name.
 pub fn map_lead<'r>(record: &'r RawValue) -> Result<Lead, MapError> {
-    let raw = LeadRecord::read(record).map_err(|e| {
-        MapError::new(
-            None,
-            "<record>",
-            format!("expected a JSON object of lead fields ({e})"),
-        )
-    })?;
+    let raw = LeadRecord::read(record)
+        .map_err(|e| MapError::new(None, "record", format!("not a Zoho lead record ({e})")))?;
     let id = record_id(raw.id).map_err(|m| MapError::new(None, "id", m))?;
     let at = |field: &str, message: String| MapError::new(Some(&id), field, message);
     // Borrowed text for dates and the street (no copy); owned text for lead fields.
@@ -108,23 +103,16 @@ pub fn map_lead<'r>(record: &'r RawValue) -> Result<Lead, MapError> {
     })
 }
 
-/// A short name for the JSON type of `raw`, for messages (never the value: it may be personal).
-fn kind_of(raw: &str) -> &'static str {
-    match raw.as_bytes().first() {
-        Some(b'{') => "an object",
-        Some(b'[') => "an array",
-        Some(b't' | b'f') => "a boolean",
-        Some(b'"') => "a string",
-        Some(b'n') => "null",
-        _ => "a number",
-    }
+/// A JSON string, borrowed when it has no escapes. Messages name the value's type, never the
+/// value: it may be personal.
+#[inline]
+fn json_string(value: JsonText<'_>) -> Result<Cow<'_, str>, String> {
+    value.as_str().ok_or_else(|| not_text(value))
 }
 
-/// A JSON string, borrowed when it has no escapes.
-fn json_string(value: JsonText<'_>) -> Result<Cow<'_, str>, String> {
-    value
-        .as_str()
-        .ok_or_else(|| format!("expected text, found {}", kind_of(value.get())))
+#[cold]
+fn not_text(value: JsonText<'_>) -> String {
+    format!("expected text, found {}", value.kind())
 }
 
 /// A text value: a string (trimmed; blank = none) or a number written as its exact digits.
@@ -138,7 +126,7 @@ fn text(value: Option<JsonText<'_>>) -> Result<Option<Cow<'_, str>>, String> {
         Some(b'"') => json_string(value)?,
         Some(b'-' | b'0'..=b'9') => Cow::Borrowed(raw),
         _ if raw == "null" => return Ok(None),
-        _ => return Err(format!("expected text, found {}", kind_of(raw))),
+        _ => return Err(not_text(value)),
     };
     Ok(match text {
         Cow::Borrowed(b) => Some(trim(b)).filter(|t| !t.is_empty()).map(Cow::Borrowed),
@@ -162,11 +150,11 @@ fn id_value(value: Option<JsonText<'_>>) -> Result<Option<String>, String> {
             let s = trim(&s);
             Ok((!s.is_empty()).then(|| s.to_owned()))
         }
-        Some(b'0'..=b'9') if raw.bytes().all(|b| b.is_ascii_digit()) => Ok(Some(raw.to_owned())),
-        _ if raw == "null" => Ok(None),
+        Some(b'0'..=b'9') if value.integer().is_some() => Ok(Some(raw.to_owned())),
+        _ if value.is_null() => Ok(None),
         _ => Err(format!(
             "expected a string or integer id, found {}",
-            kind_of(raw)
+            value.kind()
         )),
     }
 }
@@ -180,10 +168,10 @@ fn owner_id(value: Option<JsonText<'_>>) -> Result<Option<String>, String> {
     let Some(value) = value.filter(|v| !v.is_null()) else {
         return Ok(None);
     };
-    let owner = OwnerRef::read(value).ok_or_else(|| {
+    let owner = OwnerRef::read(value).map_err(|_| {
         format!(
             "expected a user lookup object with an id, found {}",
-            kind_of(value.get())
+            value.kind()
         )
     })?;
     id_value(owner.id).map_err(|m| format!("id: {m}"))

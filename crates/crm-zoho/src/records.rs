@@ -1,10 +1,10 @@
 //! Zoho's JSON as it arrives: the list envelope and a lead record, borrowed from the page bytes.
 //!
-//! Record fields are kept as raw JSON text and read one by one in [`crate::mapping`], so that a
-//! value of an unexpected type is reported against its field name, and numbers (ids) keep their
-//! exact digits.
+//! A record is read like every connector's ([`crm_core::json::read_record`]): its fields are kept
+//! as raw JSON text and read one by one in [`crate::mapping`], so that a value of an unexpected
+//! type is reported against its field name, and numbers (ids) keep their exact digits.
 
-use crm_core::json::{self, JsonText, Members};
+use crm_core::json::{self, JsonText, Record, RecordError};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::borrow::Cow;
@@ -65,40 +65,38 @@ pub struct LeadRecord<'a> {
 }
 
 impl<'a> LeadRecord<'a> {
-    /// Picks the fields out of one record of the page. The record was checked as JSON when the
-    /// page was parsed, so its members are walked without a second validating parse
-    /// ([`crm_core::json`]). Fails when the record is not an object or repeats a field it reads.
-    pub fn read(record: &'a RawValue) -> Result<LeadRecord<'a>, String> {
-        let members = json::members(record).ok_or("the record is not a JSON object")?;
-        let mut r = LeadRecord::default();
-        for (key, value) in members {
-            let slot = match &*key {
-                "id" => &mut r.id,
-                "Owner" => &mut r.Owner,
-                "Lead_Source" => &mut r.Lead_Source,
-                "Designation" => &mut r.Designation,
-                "First_Name" => &mut r.First_Name,
-                "Last_Name" => &mut r.Last_Name,
-                "Street" => &mut r.Street,
-                "City" => &mut r.City,
-                "State" => &mut r.State,
-                "Zip_Code" => &mut r.Zip_Code,
-                "Country" => &mut r.Country,
-                "Email" => &mut r.Email,
-                "Secondary_Email" => &mut r.Secondary_Email,
-                "Phone" => &mut r.Phone,
-                "Mobile" => &mut r.Mobile,
-                "Fax" => &mut r.Fax,
-                "Last_Activity_Time" => &mut r.Last_Activity_Time,
-                "Created_Time" => &mut r.Created_Time,
-                "Modified_Time" => &mut r.Modified_Time,
-                _ => continue,
-            };
-            if slot.replace(value).is_some() {
-                return Err(format!("duplicate field `{key}`"));
-            }
-        }
-        Ok(r)
+    /// Reads one record of the page ([`json::read_record`]). Fails when the record is not an
+    /// object or repeats a field it reads.
+    pub fn read(record: &'a RawValue) -> Result<LeadRecord<'a>, RecordError> {
+        json::read_record(JsonText::of(record), LeadRecord::default())
+    }
+}
+
+impl<'a> Record<'a> for LeadRecord<'a> {
+    #[inline]
+    fn slot(&mut self, key: &str) -> Option<&mut Option<JsonText<'a>>> {
+        Some(match key {
+            "id" => &mut self.id,
+            "Owner" => &mut self.Owner,
+            "Lead_Source" => &mut self.Lead_Source,
+            "Designation" => &mut self.Designation,
+            "First_Name" => &mut self.First_Name,
+            "Last_Name" => &mut self.Last_Name,
+            "Street" => &mut self.Street,
+            "City" => &mut self.City,
+            "State" => &mut self.State,
+            "Zip_Code" => &mut self.Zip_Code,
+            "Country" => &mut self.Country,
+            "Email" => &mut self.Email,
+            "Secondary_Email" => &mut self.Secondary_Email,
+            "Phone" => &mut self.Phone,
+            "Mobile" => &mut self.Mobile,
+            "Fax" => &mut self.Fax,
+            "Last_Activity_Time" => &mut self.Last_Activity_Time,
+            "Created_Time" => &mut self.Created_Time,
+            "Modified_Time" => &mut self.Modified_Time,
+            _ => return None,
+        })
     }
 }
 
@@ -109,15 +107,16 @@ pub struct OwnerRef<'a> {
 }
 
 impl<'a> OwnerRef<'a> {
-    /// The lookup object in `value`; `None` when `value` is not an object or repeats `id`.
-    pub fn read(value: JsonText<'a>) -> Option<OwnerRef<'a>> {
-        let mut owner = OwnerRef::default();
-        for (key, value) in Members::of(value)? {
-            if key == "id" && owner.id.replace(value).is_some() {
-                return None;
-            }
-        }
-        Some(owner)
+    /// The lookup object in `value`; fails when `value` is not an object or repeats `id`.
+    pub fn read(value: JsonText<'a>) -> Result<OwnerRef<'a>, RecordError> {
+        json::read_record(value, OwnerRef::default())
+    }
+}
+
+impl<'a> Record<'a> for OwnerRef<'a> {
+    #[inline]
+    fn slot(&mut self, key: &str) -> Option<&mut Option<JsonText<'a>>> {
+        (key == "id").then_some(&mut self.id)
     }
 }
 
