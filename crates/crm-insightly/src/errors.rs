@@ -69,10 +69,7 @@ fn message(body: &[u8]) -> String {
 }
 
 fn clip(text: &str) -> String {
-    match text.char_indices().nth(MAX_MESSAGE) {
-        Some((cut, _)) => format!("{}...", &text[..cut]),
-        None => text.to_owned(),
-    }
+    crm_core::text::shorten_to(text, MAX_MESSAGE).into_owned()
 }
 
 /// Reads a 2xx body: a bare JSON array of leads, each kept as raw JSON.

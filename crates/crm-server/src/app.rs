@@ -105,7 +105,7 @@ impl AppState {
         let uuid = Uuid::parse_str(id).map_err(|_| {
             ApiError::bad_request(format!(
                 "invalid query parameter `integrated_account_id`: `{}` is not a uuid; use the id of the connected account, such as 62f44730-dd91-461e-bd6a-aedd9e0ad79d",
-                shorten(id)
+                crm_core::text::shorten(id)
             ))
         })?;
         let account = self
@@ -120,17 +120,6 @@ impl AppState {
             tracing::field::display(account.provider.as_str()),
         );
         Ok(account)
-    }
-}
-
-/// Caller input quoted in a message, cut to a sane length.
-pub fn shorten(s: &str) -> String {
-    const MAX: usize = 80;
-    if s.chars().count() <= MAX {
-        s.to_owned()
-    } else {
-        let cut: String = s.chars().take(MAX).collect();
-        format!("{cut}...")
     }
 }
 

@@ -19,11 +19,11 @@
 //! moment (a "lingering close"), so that unread input does not make the kernel reset the
 //! connection and destroy the answer before the client reads it.
 
-use crate::app::shorten;
 use crate::conn::ConnShared;
 use crate::errors::ApiError;
 use axum::http::StatusCode;
 use bytes::{Buf, BytesMut};
+use crm_core::text::shorten;
 use std::future::Future;
 use std::io;
 use std::pin::Pin;

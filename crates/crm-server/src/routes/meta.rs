@@ -1,12 +1,13 @@
 //! `GET /unified/crm/leads/meta?integrated_account_id=`: what the account's provider supports
 //! (filters with operators, fields, page sizes), read from the connector's declared capabilities.
 
-use crate::app::{shorten, AppState};
+use crate::app::AppState;
 use crate::errors::ApiError;
 use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
 use axum::Json;
 use crm_core::capabilities::DEFAULT_PAGE_SIZE;
+use crm_core::text::shorten;
 use serde_json::{json, Value};
 
 /// What the account's provider supports: filters with operators, fields, page sizes.

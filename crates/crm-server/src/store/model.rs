@@ -71,15 +71,7 @@ impl Account {
             account_id: self.id.to_string(),
             base_url: self.base_url.clone(),
             api_version: self.api_version.clone(),
-            credentials: self
-                .credentials
-                .fields()
-                .into_iter()
-                .filter_map(|(name, value)| {
-                    let value = value?;
-                    (!value.trim().is_empty()).then(|| (name.to_owned(), value.to_owned().into()))
-                })
-                .collect(),
+            credentials: self.credentials.secrets(),
             expires_at: self.expires_at,
         }
     }
@@ -169,6 +161,17 @@ impl Credentials {
         ]
     }
 
+    /// The credentials that are set (blank ones count as unset), by name, as a connector reads them.
+    pub fn secrets(&self) -> std::collections::BTreeMap<String, SecretString> {
+        self.fields()
+            .into_iter()
+            .filter_map(|(name, value)| {
+                let value = value?;
+                (!value.trim().is_empty()).then(|| (name.to_owned(), value.to_owned().into()))
+            })
+            .collect()
+    }
+
     /// Sets the credential `name`; false when no credential has that name.
     pub fn set(&mut self, name: &str, value: String) -> bool {
         match name {
@@ -198,14 +201,7 @@ impl Credentials {
     /// the provider's descriptor says what suffices. A refresh token needs its client beside it.
     pub fn validate(&self, descriptor: &Descriptor) -> Result<(), String> {
         let settings = AccountSettings {
-            credentials: self
-                .fields()
-                .into_iter()
-                .filter_map(|(n, v)| {
-                    let v = v?;
-                    (!v.trim().is_empty()).then(|| (n.to_owned(), v.to_owned().into()))
-                })
-                .collect(),
+            credentials: self.secrets(),
             ..AccountSettings::default()
         };
         descriptor
